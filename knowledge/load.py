@@ -1,0 +1,276 @@
+"""Read the catalog's YAML files into typed models, refusing anything malformed with file and field named."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import Any
+
+import yaml
+
+from knowledge.model import (
+    SIDES,
+    Article,
+    Catalog,
+    Cause,
+    Form,
+    Gate,
+    Side,
+    Signal,
+    Step,
+    Triage,
+    Wait,
+)
+
+PLATFORMS = ("exchange-online", "on-premises", "onedrive")
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_sre: Any = importlib.import_module("re._parser")
+
+
+class CatalogError(ValueError):
+    """A catalog file is missing, unreadable or says something the model cannot hold."""
+
+
+class _Fields:
+    """Typed access to one YAML mapping, with errors that name the file and the field."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise CatalogError(f"{where}: expected a mapping, got {type(data).__name__}")
+        self.data: dict[str, Any] = data
+        self.where = where
+
+    def fail(self, key: str, problem: str) -> CatalogError:
+        return CatalogError(f"{self.where}: field '{key}': {problem}")
+
+    def text(self, key: str, *, optional: bool = False) -> str:
+        value = self.data.get(key)
+        if value is None and optional:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, "must be non-empty text")
+        return " ".join(value.split())
+
+    def ident(self, key: str) -> str:
+        value = self.text(key)
+        if not _ID.fullmatch(value):
+            raise self.fail(key, f"'{value}' is not a lowercase-hyphenated id")
+        return value
+
+    def number(self, key: str, low: float, high: float, *, default: float | None = None) -> float:
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            raise self.fail(key, f"must be a number from {low} to {high}")
+        return float(value)
+
+    def items(self, key: str, *, optional: bool = False) -> list[Any]:
+        value = self.data.get(key)
+        if value is None and optional:
+            return []
+        if not isinstance(value, list) or (not value and not optional):
+            raise self.fail(key, "must be a non-empty list")
+        return value
+
+    def texts(self, key: str, *, optional: bool = False) -> tuple[str, ...]:
+        values = self.items(key, optional=optional)
+        if not all(isinstance(value, str) and value.strip() for value in values):
+            raise self.fail(key, "every entry must be non-empty text")
+        return tuple(" ".join(value.split()) for value in values)
+
+    def sub(self, key: str, index: int | None = None) -> _Fields:
+        data = self.data.get(key) if index is None else self.data[key][index]
+        label = key if index is None else f"{key}[{index}]"
+        return _Fields(data, f"{self.where}: {label}")
+
+    def patterns(self, key: str, *, optional: bool = False) -> tuple[re.Pattern[str], ...]:
+        return tuple(
+            compile_pattern(source, f"{self.where}: field '{key}[{i}]'")
+            for i, source in enumerate(self.texts(key, optional=optional))
+        )
+
+
+def _unbounded_repeats_nest(tree: Any, inside_unbounded: bool = False) -> bool:
+    """True when a repeat that can grow without bound holds another repeat (the shape that backtracks)."""
+    for op, arg in tree:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            _low, high, body = arg
+            unbounded = high == _sre.MAXREPEAT
+            if inside_unbounded and high > 1:
+                return True
+            if _unbounded_repeats_nest(body, inside_unbounded or unbounded):
+                return True
+        elif name == "SUBPATTERN":
+            if _unbounded_repeats_nest(arg[-1], inside_unbounded):
+                return True
+        elif name == "BRANCH":
+            if any(_unbounded_repeats_nest(branch, inside_unbounded) for branch in arg[1]):
+                return True
+        elif name in ("ASSERT", "ASSERT_NOT") and _unbounded_repeats_nest(arg[1], inside_unbounded):
+            return True
+    return False
+
+
+def compile_pattern(source: str, where: str) -> re.Pattern[str]:
+    """Compile a catalog pattern case-insensitively, refusing invalid or backtracking-prone ones."""
+    try:
+        pattern = re.compile(source, re.IGNORECASE)
+        tree = _sre.parse(source, re.IGNORECASE)
+    except re.error as error:
+        raise CatalogError(f"{where}: invalid pattern {source!r}: {error}") from error
+    if _unbounded_repeats_nest(tree):
+        raise CatalogError(f"{where}: pattern {source!r} nests repeats and could backtrack without bound")
+    if pattern.search(""):
+        raise CatalogError(f"{where}: pattern {source!r} matches empty text")
+    return pattern
+
+
+def _side(value: Any, fields: _Fields, key: str) -> Side:
+    for side in SIDES:
+        if value == side:
+            return side
+    raise fields.fail(key, f"'{value}' is not one of {', '.join(SIDES)}")
+
+
+def _steps(fields: _Fields, key: str, *, optional: bool = False) -> tuple[Step, ...]:
+    steps = []
+    for index in range(len(fields.items(key, optional=optional))):
+        step = fields.sub(key, index)
+        wait = step.data.get("wait_hours")
+        steps.append(
+            Step(
+                do=step.text("do"),
+                where=step.text("where", optional=True) or None,
+                wait_hours=None if wait is None else int(step.number("wait_hours", 1, 24 * 60)),
+            )
+        )
+    return tuple(steps)
+
+
+def _signal(fields: _Fields) -> Signal:
+    side = fields.data.get("side")
+    return Signal(
+        pattern=compile_pattern(fields.text("pattern"), f"{fields.where}: field 'pattern'"),
+        weight=fields.number("weight", -1.0, 1.0),
+        because=fields.text("because"),
+        side=None if side is None else _side(side, fields, "side"),
+    )
+
+
+def _cause(fields: _Fields, url: str, expected_id: str) -> Cause:
+    cause_id = fields.ident("id")
+    if cause_id != expected_id:
+        raise fields.fail("id", f"'{cause_id}' does not match the file name '{expected_id}'")
+    platforms = fields.texts("platforms")
+    for platform in platforms:
+        if platform not in PLATFORMS:
+            raise fields.fail("platforms", f"'{platform}' is not one of {', '.join(PLATFORMS)}")
+    wait = None
+    if fields.data.get("wait") is not None:
+        wait_fields = fields.sub("wait")
+        wait = Wait(hours=int(wait_fields.number("hours", 1, 24 * 60)), why=wait_fields.text("why"))
+    signals = fields.items("signals", optional=True)
+    return Cause(
+        id=cause_id,
+        title=fields.text("title"),
+        summary=fields.text("summary"),
+        section=fields.ident("section"),
+        sides=tuple(_side(side, fields, "sides") for side in fields.items("sides")),
+        platforms=platforms,
+        confirm=fields.texts("confirm"),
+        steps=_steps(fields, "steps"),
+        wait=wait,
+        related=fields.texts("related", optional=True),
+        prior=fields.number("prior", 0.0, 0.5),
+        signals=tuple(_signal(fields.sub("signals", index)) for index in range(len(signals))),
+        source_url=url,
+    )
+
+
+def _yaml(path: Traversable, label: str) -> _Fields:
+    try:
+        return _Fields(yaml.safe_load(path.read_text(encoding="utf-8")), label)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise CatalogError(f"{label}: cannot be read: {error}") from error
+
+
+def load_article(folder: Traversable) -> Article:
+    """Load one article folder: article.yaml, triage.yaml and causes/*.yaml."""
+    label = f"catalog/{folder.name}"
+    meta = _yaml(folder / "article.yaml", f"{label}/article.yaml")
+    url = meta.text("url")
+    gate = meta.sub("gate")
+    forms = [meta.sub("forms", index) for index in range(len(meta.items("forms")))]
+    triage = _yaml(folder / "triage.yaml", f"{label}/triage.yaml")
+    cause_files = sorted(
+        (entry for entry in (folder / "causes").iterdir() if entry.name.endswith(".yaml")),
+        key=lambda entry: entry.name,
+    )
+    if not cause_files:
+        raise CatalogError(f"{label}/causes: no cause files")
+    causes = tuple(
+        _cause(_yaml(entry, f"{label}/causes/{entry.name}"), url, entry.name.removesuffix(".yaml"))
+        for entry in cause_files
+    )
+    _check_related(causes, label)
+    return Article(
+        id=meta.ident("id"),
+        title=meta.text("title"),
+        url=url,
+        gate=Gate(
+            unmistakable=gate.patterns("unmistakable"),
+            failure=gate.patterns("failure"),
+            not_failure=gate.patterns("not_failure", optional=True),
+            context=gate.patterns("context"),
+        ),
+        forms=tuple(
+            Form(
+                id=form.ident("id"),
+                title=form.text("title"),
+                detect=form.patterns("detect"),
+                boilerplate=form.patterns("boilerplate", optional=True),
+            )
+            for form in forms
+        ),
+        triage=Triage(
+            title=triage.text("title"), summary=triage.text("summary"), steps=_steps(triage, "steps")
+        ),
+        causes=causes,
+    )
+
+
+def _check_related(causes: tuple[Cause, ...], label: str) -> None:
+    known = {cause.id for cause in causes}
+    for cause in causes:
+        for other in cause.related:
+            if other not in known:
+                raise CatalogError(
+                    f"{label}/causes/{cause.id}.yaml: field 'related': unknown cause '{other}'"
+                )
+
+
+def load_catalog(root: Traversable) -> Catalog:
+    """Load every article folder under `root`; cause ids must be unique across articles."""
+    articles = tuple(
+        load_article(folder)
+        for folder in sorted(root.iterdir(), key=lambda entry: entry.name)
+        if folder.is_dir() and (folder / "article.yaml").is_file()
+    )
+    if not articles:
+        raise CatalogError(f"{root}: no article folders")
+    seen: set[str] = set()
+    for article in articles:
+        for cause in article.causes:
+            if cause.id in seen:
+                raise CatalogError(f"catalog/{article.id}: cause id '{cause.id}' is defined twice")
+            seen.add(cause.id)
+    return Catalog(articles)
+
+
+@cache
+def default_catalog() -> Catalog:
+    """The catalog shipped inside the package, loaded once."""
+    return load_catalog(files("knowledge") / "catalog")

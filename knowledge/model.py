@@ -1,0 +1,160 @@
+"""The domain's vocabulary: causes, their remediation and clues, and the diagnosis a paste gets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Side = Literal["source", "destination"]
+SIDES: tuple[Side, ...] = ("source", "destination")
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A clue in pasted text: a pattern, how strongly it points at (or away from) a cause, and why.
+
+    `weight` is in [-1, 1]: positive supports the cause, negative weakens it.
+    `side`, when set, makes the clue count only when the failing endpoint is that side.
+    """
+
+    pattern: re.Pattern[str]
+    weight: float
+    because: str
+    side: Side | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One remediation step: what to do, where to do it, and any wait before checking again."""
+
+    do: str
+    where: str | None = None
+    wait_hours: int | None = None
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A delay the fix involves (provisioning, a policy window) and why it exists."""
+
+    hours: int
+    why: str
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One root cause of a 401, with how to confirm it and how to fix it."""
+
+    id: str
+    title: str
+    summary: str
+    section: str
+    sides: tuple[Side, ...]
+    platforms: tuple[str, ...]
+    confirm: tuple[str, ...]
+    steps: tuple[Step, ...]
+    wait: Wait | None
+    related: tuple[str, ...]
+    prior: float
+    signals: tuple[Signal, ...]
+    source_url: str
+
+
+@dataclass(frozen=True)
+class Form:
+    """A known wording of the error; its stock phrases are blanked before looking for cause clues."""
+
+    id: str
+    title: str
+    detect: tuple[re.Pattern[str], ...]
+    boilerplate: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What makes a text a credential failure worth answering, rather than a passing mention of 401."""
+
+    unmistakable: tuple[re.Pattern[str], ...]
+    failure: tuple[re.Pattern[str], ...]
+    not_failure: tuple[re.Pattern[str], ...]
+    context: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class Triage:
+    """The general path to follow when the text does not point at one cause."""
+
+    title: str
+    summary: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source article: its causes, the error wordings it covers and how to recognise them."""
+
+    id: str
+    title: str
+    url: str
+    gate: Gate
+    forms: tuple[Form, ...]
+    triage: Triage
+    causes: tuple[Cause, ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every article, with causes and forms indexed by id."""
+
+    articles: tuple[Article, ...]
+    causes: dict[str, Cause] = field(init=False)
+
+    def __post_init__(self) -> None:
+        causes = {cause.id: cause for article in self.articles for cause in article.causes}
+        object.__setattr__(self, "causes", causes)
+
+
+@dataclass(frozen=True)
+class RankedCause:
+    """A candidate cause with its score in [0, 1] and the reasons it is listed.
+
+    `from_text` says whether a clue in the text supports it, rather than its prior alone.
+    """
+
+    id: str
+    score: float
+    evidence: tuple[str, ...]
+    from_text: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "score": round(self.score, 3),
+            "evidence": list(self.evidence),
+            "from_text": self.from_text,
+        }
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What the classifier concluded from one text (the classification object of CONTRACT.md)."""
+
+    matched: bool
+    form: str | None
+    endpoint: Side | None
+    causes: tuple[RankedCause, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def specific(self) -> bool:
+        """True when the text itself points at the leading cause."""
+        return bool(self.causes) and self.causes[0].from_text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "matched": self.matched,
+            "form": self.form,
+            "endpoint": self.endpoint,
+            "causes": [cause.to_dict() for cause in self.causes],
+            "notes": list(self.notes),
+        }
