@@ -1,0 +1,196 @@
+"""The shipped catalog is complete and in our own words; broken catalog files fail loudly and precisely."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge.load import CatalogError, compile_pattern, default_catalog, load_catalog
+
+CONTRACT_IDS = {
+    "modern-auth-not-configured",
+    "wrong-credentials",
+    "mfa-required",
+    "password-change-required",
+    "account-picker",
+    "security-defaults",
+    "insufficient-permissions",
+    "entra-connect-mailbox",
+    "new-account-provisioning",
+    "onedrive-not-provisioned",
+    "onedrive-source-user",
+    "overutilized-server",
+}
+ARTICLE = "401-unauthorized-error-suite"
+SEED = Path(__file__).parents[3] / "shared" / "seed" / f"{ARTICLE}.txt"
+
+
+def test_catalog_holds_every_contract_cause_with_a_fix() -> None:
+    catalog = default_catalog()
+    assert set(catalog.causes) == CONTRACT_IDS
+    for cause in catalog.causes.values():
+        assert cause.steps and cause.confirm and cause.summary
+        assert any(signal.weight > 0 for signal in cause.signals), cause.id
+        assert cause.source_url.startswith("https://help.bittitan.com/")
+
+
+def test_sections_group_the_prompt_and_onedrive_causes() -> None:
+    sections = {cause.id: cause.section for cause in default_catalog().causes.values()}
+    prompts = {sections["mfa-required"], sections["password-change-required"], sections["account-picker"]}
+    assert len(prompts) == 1
+    assert sections["onedrive-not-provisioned"] == sections["onedrive-source-user"]
+
+
+def test_waits_are_carried() -> None:
+    causes = default_catalog().causes
+    assert causes["new-account-provisioning"].wait is not None
+    assert causes["new-account-provisioning"].wait.hours == 24
+    assert causes["security-defaults"].wait is not None
+    assert causes["security-defaults"].wait.hours == 14 * 24
+
+
+def test_triage_path_is_its_own_entry() -> None:
+    (article,) = default_catalog().articles
+    assert len(article.triage.steps) >= 5
+    assert any("EWS" in step.do for step in article.triage.steps)
+
+
+def _catalog_sentences() -> list[str]:
+    texts: list[str] = []
+    for path in (files("knowledge") / "catalog" / ARTICLE).iterdir():
+        if path.name.endswith(".yaml"):
+            texts.append(path.read_text(encoding="utf-8"))
+    for path in (files("knowledge") / "catalog" / ARTICLE / "causes").iterdir():
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data.pop("signals")
+        texts.append(yaml.safe_dump(data))
+    return texts
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="the source article is not beside the project here")
+def test_no_sentence_is_copied_from_the_article() -> None:
+    article = " ".join(_words(SEED.read_text(encoding="utf-8")))
+    for text in _catalog_sentences():
+        words = _words(text)
+        for start in range(len(words) - 7):
+            window = " ".join(words[start : start + 8])
+            assert window not in article, f"copied from the article: {window!r}"
+
+
+@pytest.fixture
+def catalog_copy(tmp_path: Path) -> Path:
+    source = Path(str(files("knowledge") / "catalog"))
+    shutil.copytree(source, tmp_path / "catalog")
+    return tmp_path / "catalog"
+
+
+def _edit_cause(name: str, change: Callable[[dict[str, object]], None]) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = root / ARTICLE / "causes" / f"{name}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data), encoding="utf-8")
+
+    return edit
+
+
+def _first_signal(key: str, value: object) -> Callable[[dict[str, object]], None]:
+    def change(data: dict[str, object]) -> None:
+        signals = data["signals"]
+        assert isinstance(signals, list)
+        signals[0][key] = value
+
+    return change
+
+
+BREAKAGES = [
+    (
+        "missing title",
+        _edit_cause("mfa-required", lambda d: d.pop("title")),
+        "mfa-required.yaml: field 'title'",
+    ),
+    ("bad side", _edit_cause("mfa-required", lambda d: d.update(sides=["left"])), "field 'sides'"),
+    (
+        "bad platform",
+        _edit_cause("mfa-required", lambda d: d.update(platforms=["lotus"])),
+        "field 'platforms'",
+    ),
+    ("unknown related", _edit_cause("mfa-required", lambda d: d.update(related=["nope"])), "field 'related'"),
+    ("id mismatch", _edit_cause("mfa-required", lambda d: d.update(id="mfa")), "field 'id'"),
+    ("no steps", _edit_cause("mfa-required", lambda d: d.update(steps=[])), "field 'steps'"),
+    ("prior too big", _edit_cause("mfa-required", lambda d: d.update(prior=3)), "field 'prior'"),
+    ("weight too big", _edit_cause("mfa-required", _first_signal("weight", 2)), "field 'weight'"),
+    ("bad regex", _edit_cause("mfa-required", _first_signal("pattern", "(unclosed")), "invalid pattern"),
+    ("backtracking", _edit_cause("mfa-required", _first_signal("pattern", r"(\w+\s?)+x")), "backtrack"),
+    ("empty match", _edit_cause("mfa-required", _first_signal("pattern", r"x?")), "matches empty text"),
+    (
+        "step without do",
+        _edit_cause("mfa-required", lambda d: d.update(steps=[{"where": "x"}])),
+        "field 'do'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "breakage", "message"), BREAKAGES, ids=[b[0] for b in BREAKAGES])
+def test_broken_cause_files_name_file_and_field(
+    catalog_copy: Path, name: str, breakage: Callable[[Path], None], message: str
+) -> None:
+    load_catalog(catalog_copy)  # the untouched copy loads
+    breakage(catalog_copy)
+    with pytest.raises(CatalogError, match=re.escape(message)):
+        load_catalog(catalog_copy)
+
+
+def test_unparseable_yaml_is_reported_with_its_file(catalog_copy: Path) -> None:
+    (catalog_copy / ARTICLE / "triage.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"triage\.yaml: cannot be read"):
+        load_catalog(catalog_copy)
+
+
+def test_duplicate_cause_ids_across_articles_are_refused(catalog_copy: Path) -> None:
+    shutil.copytree(catalog_copy / ARTICLE, catalog_copy / "second-article")
+    with pytest.raises(CatalogError, match="defined twice"):
+        load_catalog(catalog_copy)
+
+
+def test_a_new_article_is_a_data_change(catalog_copy: Path) -> None:
+    second = catalog_copy / "second-article"
+    shutil.copytree(catalog_copy / ARTICLE, second)
+    for path in (second / "causes").iterdir():
+        path.unlink()
+    cause = yaml.safe_load((catalog_copy / ARTICLE / "causes" / "mfa-required.yaml").read_text())
+    cause.update(
+        id="imap-disabled", related=[], signals=[{"pattern": r"\bimap\b", "weight": 0.9, "because": "IMAP"}]
+    )
+    (second / "causes" / "imap-disabled.yaml").write_text(yaml.safe_dump(cause), encoding="utf-8")
+    catalog = load_catalog(catalog_copy)
+    assert "imap-disabled" in catalog.causes
+    assert len(catalog.articles) == 2
+
+
+@pytest.mark.parametrize("source", [r"(a+)+$", r"(?:x*y?)*z", r"(a|b+)*", r"(?:(?:ab)+c)+"])
+def test_nested_unbounded_repeats_are_refused(source: str) -> None:
+    with pytest.raises(CatalogError, match="backtrack"):
+        compile_pattern(source, "test")
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        (r"\bcreated\s+(?:\w+\s+){0,4}?ago", "created the users an hour ago"),
+        (r"a{0,3}b+", "ab"),
+        (r"(?:ab){2}c*", "abab"),
+    ],
+)
+def test_bounded_shapes_are_accepted(source: str, text: str) -> None:
+    assert compile_pattern(source, "test").search(text)

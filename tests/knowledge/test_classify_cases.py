@@ -1,0 +1,79 @@
+"""The classifier against labelled pastes: per case, and in aggregate against the targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from knowledge.classify import classify
+from tests.cases import HOLDOUT_CASES, OWN_CASES, SHARED_DEV_CASES, read_cases
+
+TABLE = read_cases(SHARED_DEV_CASES) + read_cases(OWN_CASES)
+
+
+def _ids(case: dict[str, Any]) -> str:
+    return str(case["where"])
+
+
+@pytest.mark.parametrize("case", TABLE, ids=_ids)
+def test_case_is_matched_placed_and_ranked(case: dict[str, Any]) -> None:
+    diagnosis = classify(case["text"])
+    assert diagnosis.matched is case["matched"]
+    if not case["matched"]:
+        assert diagnosis.causes == ()
+        return
+    assert diagnosis.endpoint == case["endpoint"]
+    assert diagnosis.form is not None
+    top_three = [cause.id for cause in diagnosis.causes[:3]]
+    if case["causes"]:
+        assert set(top_three) & set(case["causes"]), f"expected one of {case['causes']} in {top_three}"
+
+
+STOCK_WORDING = (
+    "Your migration failed while checking {side} credentials. Http POST request to "
+    "'autodiscover-s.outlook.com' failed - 401 Unauthorized: The credentials used to access the configured "
+    "mailbox are invalid, or the credentials specified do not have access to the configured mailbox, or you "
+    "may have overutilized resources."
+)
+
+
+@pytest.mark.parametrize("side", ["source", "destination"])
+@pytest.mark.parametrize("cut", [0, 40, 90, 160, 230])
+def test_stock_wording_alone_names_no_cause(side: str, cut: int) -> None:
+    """The generic error's own phrases ('invalid', 'overutilized') are not clues to one cause."""
+    text = STOCK_WORDING.format(side=side)[cut:]
+    diagnosis = classify(text)
+    assert diagnosis.matched
+    assert diagnosis.form == "credentials-check-failed"
+    assert not diagnosis.specific, [cause.evidence for cause in diagnosis.causes[:1]]
+
+
+def _scores(cases: list[dict[str, Any]]) -> dict[str, float]:
+    """Top-1 / top-3 accuracy over cases with a cause, misses over real errors, matches over chatter."""
+    specific = [case for case in cases if case["matched"] and case["causes"]]
+    errors = [case for case in cases if case["matched"]]
+    chatter = [case for case in cases if not case["matched"]]
+    diagnoses = {id(case): classify(case["text"]) for case in cases}
+
+    def ranked(case: dict[str, Any], depth: int) -> bool:
+        return any(cause.id in case["causes"] for cause in diagnoses[id(case)].causes[:depth])
+
+    return {
+        "top1": sum(ranked(case, 1) for case in specific) / len(specific),
+        "top3": sum(ranked(case, 3) for case in specific) / len(specific),
+        "missed": sum(not diagnoses[id(case)].matched for case in errors) / len(errors),
+        "chatter_matched": sum(diagnoses[id(case)].matched for case in chatter) / len(chatter),
+    }
+
+
+@pytest.mark.parametrize("path", [SHARED_DEV_CASES, OWN_CASES, HOLDOUT_CASES], ids=lambda p: p.name)
+def test_accuracy_targets(path: Any) -> None:
+    cases = read_cases(path)
+    if not cases:
+        pytest.skip(f"{path} is not available here")
+    scores = _scores(cases)
+    assert scores["top1"] >= 0.95, scores
+    assert scores["top3"] == 1.0, scores
+    assert scores["missed"] <= 0.02, scores
+    assert scores["chatter_matched"] == 0.0, scores

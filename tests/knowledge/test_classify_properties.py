@@ -1,0 +1,102 @@
+"""Whatever arrives, the classifier answers with a well-formed classification object."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowledge.classify import MAX_ANALYSED_CHARS, classify
+from knowledge.load import default_catalog
+
+FORMS = {"credentials-check-failed", "database-not-found", "basic-auth-disabled", "other-401"}
+FRAGMENTS = [
+    "401",
+    "Unauthorized",
+    "AADSTS50076",
+    "source",
+    "destination",
+    "Basic Auth Disabled",
+    "DatabaseNotFoundException",
+    "password",
+    "MFA",
+    "&amp;",
+    "<https://x|y>",
+    "```",
+    "401(k)",
+    "room",
+    "\x00",
+    "é",
+    "漢字",
+    "\U0001f525",
+]
+
+
+def assert_valid(result: dict[str, Any]) -> None:
+    """The CONTRACT.md classification object, checked field by field."""
+    assert isinstance(result["matched"], bool)
+    assert result["endpoint"] in (None, "source", "destination")
+    ids = set(default_catalog().causes)
+    if result["matched"]:
+        assert result["form"] in FORMS
+        assert result["causes"], "a match always ranks causes"
+    else:
+        assert result["form"] is None
+        assert result["causes"] == []
+    scores = [cause["score"] for cause in result["causes"]]
+    assert scores == sorted(scores, reverse=True)
+    for cause in result["causes"]:
+        assert cause["id"] in ids
+        assert 0.0 <= cause["score"] <= 1.0
+        assert cause["evidence"] and all(isinstance(e, str) and e for e in cause["evidence"])
+    json.dumps(result)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=2000))
+def test_any_text_gives_a_valid_object(text: str) -> None:
+    assert_valid(classify(text).to_dict())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=20), max_size=60).map(" ".join))
+def test_error_like_text_gives_a_valid_object(text: str) -> None:
+    assert_valid(classify(text).to_dict())
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.binary(max_size=4000))
+def test_binary_junk_gives_a_valid_object(data: bytes) -> None:
+    assert_valid(classify(data.decode("utf-8", errors="replace")).to_dict())
+
+
+def test_empty_and_blank_texts_are_not_matched() -> None:
+    for text in ("", "   ", "\n\t\n"):
+        diagnosis = classify(text)
+        assert not diagnosis.matched
+        assert diagnosis.notes == ("The text is empty.",)
+
+
+def test_a_huge_paste_is_read_up_to_a_bound_and_says_so() -> None:
+    error = (
+        "401 Unauthorized - Basic Auth Disabled: MigrationWiz has detected that Basic Authentication is off."
+    )
+    diagnosis = classify(error + " lorem ipsum" * 100_000)
+    assert diagnosis.matched
+    assert diagnosis.causes[0].id == "modern-auth-not-configured"
+    assert any(f"{MAX_ANALYSED_CHARS:,}" in note for note in diagnosis.notes)
+
+
+def test_an_error_past_the_bound_is_not_read() -> None:
+    diagnosis = classify("x" * MAX_ANALYSED_CHARS + " 401 Unauthorized checking source credentials")
+    assert not diagnosis.matched
+    assert diagnosis.notes
+
+
+def test_pathological_repetition_still_classifies() -> None:
+    """Long runs that make backtracking patterns explode: every catalog pattern stays linear."""
+    for unit in ("a ", "401 ", "password ", "aaaa", " \t", "mfa mfa ", "created "):
+        text = unit * (MAX_ANALYSED_CHARS // len(unit))
+        assert_valid(classify(text).to_dict())
