@@ -2,52 +2,61 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from functools import cache
 
 from knowledge.load import default_catalog
+from knowledge.matcher import Finder, Text
 from knowledge.model import Article, Catalog, Cause, Diagnosis, Gate, RankedCause, Side
 from knowledge.sides import failing_side
 from knowledge.slacktext import clean
 
 MAX_ANALYSED_CHARS = 20_000
 OTHER_FORM = "other-401"
-_OFF_SIDE_FACTOR = 0.3
+_OFF_SIDE_FACTOR = 0.5
 _SNIPPET_CHARS = 60
 
-
-def _union(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns), re.IGNORECASE)
+Spans = tuple[tuple[int, int], ...]
 
 
-def _snippet(match: re.Match[str]) -> str:
-    words = " ".join(match.group(0).split())
+def _snippet(text: Text, start: int, end: int) -> str:
+    words = " ".join(text.span_text(start, end).split())
     return words if len(words) <= _SNIPPET_CHARS else words[: _SNIPPET_CHARS - 1] + "…"
 
 
-def _gate_accepts(gate: Gate, text: str) -> bool:
-    if any(pattern.search(text) for pattern in gate.unmistakable):
+def _spans(finders: tuple[Finder, ...], text: Text) -> Spans:
+    return tuple(match.span() for finder in finders for match in finder.matches(text))
+
+
+def _any(finders: tuple[Finder, ...], text: Text, outside: Spans = ()) -> bool:
+    return any(finder.first(text, outside) for finder in finders)
+
+
+def _gate_accepts(gate: Gate, text: Text) -> bool:
+    """An unmistakable wording, or a failure mention (not a room, PR or 401(k)) in a credential context,
+    not about another system and not already fixed."""
+    if _any(gate.resolved, text) and not _any(gate.unresolved, text):
+        return False
+    if _any(gate.unmistakable, text):
         return True
-    for pattern in gate.not_failure:
-        text = pattern.sub(" ", text)
-    return any(p.search(text) for p in gate.failure) and any(p.search(text) for p in gate.context)
+    if not (_any(gate.failure, text, _spans(gate.not_failure, text)) and _any(gate.context, text)):
+        return False
+    return not _any(gate.elsewhere, text) or _any(gate.ours, text)
 
 
-def _rank(cause: Cause, body: str, endpoint: Side | None) -> RankedCause:
+def _rank(cause: Cause, text: Text, stock: Spans, endpoint: Side | None) -> RankedCause:
     """Score one cause: its clues combine as independent votes on top of its prior."""
     doubt, damping, evidence = 1.0, 1.0, []
     for signal in cause.signals:
         if signal.side is not None and signal.side != endpoint:
             continue
-        match = signal.pattern.search(body)
+        match = signal.finder.first(text, outside=stock)
         if match is None:
             continue
         if signal.weight >= 0:
             doubt *= 1.0 - signal.weight
         else:
             damping *= 1.0 + signal.weight
-        evidence.append(f"'{_snippet(match)}': {signal.because}")
+        evidence.append(f"'{_snippet(text, *match.span())}': {signal.because}")
     if doubt == 1.0:
         evidence.append(
             f"no clue in the text names it; listed by how often it is behind this error ({cause.prior:.0%})"
@@ -64,8 +73,11 @@ class Classifier:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        gates = [pattern for a in catalog.articles for pattern in (*a.gate.unmistakable, *a.gate.failure)]
-        self._trigger = _union(gates)
+        triggers = [f for a in catalog.articles for f in (*a.gate.unmistakable, *a.gate.failure)]
+        # Every catalog pattern starts with a literal, so a text holding none of the gate's cannot match.
+        self._trigger_literals = tuple(
+            sorted({literal for finder in triggers for literal in finder.literals})
+        )
         self._order = {cause_id: index for index, cause_id in enumerate(catalog.causes)}
 
     def __call__(self, text: str) -> Diagnosis:
@@ -75,24 +87,23 @@ class Classifier:
             text = text[:MAX_ANALYSED_CHARS]
         if not text.strip():
             return Diagnosis(False, None, None, (), (*notes, "The text is empty."))
-        if self._trigger.search(text) is None:
+        lowered = text.lower()
+        if not any(literal in lowered for literal in self._trigger_literals):
             return Diagnosis(False, None, None, (), tuple(notes))
-        plain = clean(text)
+        plain = Text(clean(text))
         articles = [article for article in self.catalog.articles if _gate_accepts(article.gate, plain)]
         if not articles:
             return Diagnosis(False, None, None, (), tuple(notes))
         return self._diagnose(plain, articles, notes)
 
-    def _diagnose(self, plain: str, articles: list[Article], notes: list[str]) -> Diagnosis:
+    def _diagnose(self, text: Text, articles: list[Article], notes: list[str]) -> Diagnosis:
         forms = [form for article in articles for form in article.forms]
-        form = next((f.id for f in forms if any(p.search(plain) for p in f.detect)), OTHER_FORM)
-        body = plain
-        for pattern in (p for f in forms for p in f.boilerplate):
-            body = pattern.sub(" ", body)
-        endpoint = failing_side(plain)
+        form = next((f.id for f in forms if any(finder.first(text) for finder in f.detect)), OTHER_FORM)
+        stock = tuple(span for f in forms for span in _spans(f.boilerplate, text))
+        endpoint = failing_side(text)
         causes = [cause for article in articles for cause in article.causes]
         ranked = sorted(
-            (_rank(cause, body, endpoint) for cause in causes),
+            (_rank(cause, text, stock, endpoint) for cause in causes),
             key=lambda r: (-r.score, -self.catalog.causes[r.id].prior, self._order[r.id]),
         )
         if not any(r.from_text for r in ranked):

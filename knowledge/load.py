@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from functools import cache
 from importlib.resources import files
@@ -11,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from knowledge.matcher import Finder, nests_unbounded_repeats
 from knowledge.model import (
     SIDES,
     Article,
@@ -25,9 +25,10 @@ from knowledge.model import (
     Wait,
 )
 
+MIN_INWORD_LITERAL = 4
+RARE_SYMBOLS = frozenset("%$€£ ")
 PLATFORMS = ("exchange-online", "on-premises", "onedrive")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_sre: Any = importlib.import_module("re._parser")
 
 
 class CatalogError(ValueError):
@@ -85,47 +86,37 @@ class _Fields:
         label = key if index is None else f"{key}[{index}]"
         return _Fields(data, f"{self.where}: {label}")
 
-    def patterns(self, key: str, *, optional: bool = False) -> tuple[re.Pattern[str], ...]:
+    def patterns(self, key: str, *, optional: bool = False) -> tuple[Finder, ...]:
         return tuple(
             compile_pattern(source, f"{self.where}: field '{key}[{i}]'")
             for i, source in enumerate(self.texts(key, optional=optional))
         )
 
 
-def _unbounded_repeats_nest(tree: Any, inside_unbounded: bool = False) -> bool:
-    """True when a repeat that can grow without bound holds another repeat (the shape that backtracks)."""
-    for op, arg in tree:
-        name = str(op)
-        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            _low, high, body = arg
-            unbounded = high == _sre.MAXREPEAT
-            if inside_unbounded and high > 1:
-                return True
-            if _unbounded_repeats_nest(body, inside_unbounded or unbounded):
-                return True
-        elif name == "SUBPATTERN":
-            if _unbounded_repeats_nest(arg[-1], inside_unbounded):
-                return True
-        elif name == "BRANCH":
-            if any(_unbounded_repeats_nest(branch, inside_unbounded) for branch in arg[1]):
-                return True
-        elif name in ("ASSERT", "ASSERT_NOT") and _unbounded_repeats_nest(arg[1], inside_unbounded):
-            return True
-    return False
-
-
-def compile_pattern(source: str, where: str) -> re.Pattern[str]:
-    """Compile a catalog pattern case-insensitively, refusing invalid or backtracking-prone ones."""
+def compile_pattern(source: str, where: str) -> Finder:
+    """Compile a catalog pattern case-insensitively, refusing invalid, slow or backtracking-prone ones."""
     try:
         pattern = re.compile(source, re.IGNORECASE)
-        tree = _sre.parse(source, re.IGNORECASE)
     except re.error as error:
         raise CatalogError(f"{where}: invalid pattern {source!r}: {error}") from error
-    if _unbounded_repeats_nest(tree):
+    if nests_unbounded_repeats(pattern):
         raise CatalogError(f"{where}: pattern {source!r} nests repeats and could backtrack without bound")
     if pattern.search(""):
         raise CatalogError(f"{where}: pattern {source!r} matches empty text")
-    return pattern
+    finder = Finder(pattern)
+    if not finder.indexed:
+        raise CatalogError(f"{where}: pattern {source!r} must begin with literal text (a word, a code)")
+    short = [
+        literal
+        for literal in finder.anywhere
+        if len(literal) < MIN_INWORD_LITERAL and not set(literal) <= RARE_SYMBOLS
+    ]
+    if short:
+        raise CatalogError(
+            f"{where}: pattern {source!r} may start inside a word with {short[0]!r}: "
+            f"anchor it with \\b, or begin with {MIN_INWORD_LITERAL}+ characters or a symbol such as %"
+        )
+    return finder
 
 
 def _side(value: Any, fields: _Fields, key: str) -> Side:
@@ -153,7 +144,7 @@ def _steps(fields: _Fields, key: str, *, optional: bool = False) -> tuple[Step, 
 def _signal(fields: _Fields) -> Signal:
     side = fields.data.get("side")
     return Signal(
-        pattern=compile_pattern(fields.text("pattern"), f"{fields.where}: field 'pattern'"),
+        finder=compile_pattern(fields.text("pattern"), f"{fields.where}: field 'pattern'"),
         weight=fields.number("weight", -1.0, 1.0),
         because=fields.text("because"),
         side=None if side is None else _side(side, fields, "side"),
@@ -225,6 +216,10 @@ def load_article(folder: Traversable) -> Article:
             failure=gate.patterns("failure"),
             not_failure=gate.patterns("not_failure", optional=True),
             context=gate.patterns("context"),
+            elsewhere=gate.patterns("elsewhere", optional=True),
+            ours=gate.patterns("ours", optional=True),
+            resolved=gate.patterns("resolved", optional=True),
+            unresolved=gate.patterns("unresolved", optional=True),
         ),
         forms=tuple(
             Form(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from knowledge.matcher import Finder
 
 Side = Literal["source", "destination"]
 SIDES: tuple[Side, ...] = ("source", "destination")
@@ -18,7 +19,7 @@ class Signal:
     `side`, when set, makes the clue count only when the failing endpoint is that side.
     """
 
-    pattern: re.Pattern[str]
+    finder: Finder
     weight: float
     because: str
     side: Side | None = None
@@ -66,18 +67,22 @@ class Form:
 
     id: str
     title: str
-    detect: tuple[re.Pattern[str], ...]
-    boilerplate: tuple[re.Pattern[str], ...]
+    detect: tuple[Finder, ...]
+    boilerplate: tuple[Finder, ...]
 
 
 @dataclass(frozen=True)
 class Gate:
     """What makes a text a credential failure worth answering, rather than a passing mention of 401."""
 
-    unmistakable: tuple[re.Pattern[str], ...]
-    failure: tuple[re.Pattern[str], ...]
-    not_failure: tuple[re.Pattern[str], ...]
-    context: tuple[re.Pattern[str], ...]
+    unmistakable: tuple[Finder, ...]
+    failure: tuple[Finder, ...]
+    not_failure: tuple[Finder, ...]
+    context: tuple[Finder, ...]
+    elsewhere: tuple[Finder, ...] = ()
+    ours: tuple[Finder, ...] = ()
+    resolved: tuple[Finder, ...] = ()
+    unresolved: tuple[Finder, ...] = ()
 
 
 @dataclass(frozen=True)

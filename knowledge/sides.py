@@ -4,46 +4,50 @@ from __future__ import annotations
 
 import re
 
+from knowledge.matcher import Finder, Text
 from knowledge.model import Side
 
 _SOURCE = (
     r"(?<!open[\s-])\bsource(?![\s-](?:code|of\s+truth|files?\b|control))"
-    r"|\bsrc\b|\bold\s+tenant\b|\bsource-side\b|\bfrom[\s-]side\b|\bon-?prem(?:ises)?\s+source\b"
+    r"|\bsrc\b|\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bsource-side\b|\bfrom[\s-]side\b"
+    r"|\bon-?prem(?:ises)?\s+source\b"
 )
 _DESTINATION = (
     r"\bdestination\b|\bdest\b|\bdst\b|\btarget(?![\s-](?:date|audience|of\b))"
-    r"|\bnew\s+tenant\b|\bto[\s-]side\b"
+    r"|\bnew[\s-]tenant\b|\bto[\s-]side\b"
 )
-_MENTION: dict[Side, re.Pattern[str]] = {
-    "source": re.compile(_SOURCE, re.IGNORECASE),
-    "destination": re.compile(_DESTINATION, re.IGNORECASE),
+_MENTION: dict[Side, Finder] = {
+    "source": Finder(re.compile(_SOURCE)),
+    "destination": Finder(re.compile(_DESTINATION)),
 }
 _SIDE_WORDS: dict[Side, str] = {
-    "source": r"source|src|old\s+tenant",
-    "destination": r"destination|dest|dst|target|new\s+tenant",
+    "source": r"source|src|old[\s-]tenant|origin(?:al)?[\s-]tenant|from[\s-]side",
+    "destination": r"destination|dest|dst|target|new[\s-]tenant|to[\s-]side",
 }
 _FAILURE = r"(?:fail\w*|401|unauthori[sz]ed|error\w*|denied|broken|rejected|aadsts)"
-_DECISIVE: dict[Side, re.Pattern[str]] = {
-    side: re.compile(
-        rf"(?:checking|verifying|verify)\s+(?:the\s+)?(?:{words})\s+credentials"
-        rf"|(?:{words})(?:\s+(?:side|endpoint|tenant|admin|account|server|mailboxe?s?|users?|creds?|credentials))?"
-        rf"\s*[:\-]?\s*(?:is\s+|are\s+|keeps\s+|still\s+)?{_FAILURE}"
-        rf"|{_FAILURE}\s+(?:on|from|at|for|in|against)\s+(?:the\s+)?(?:{words})",
-        re.IGNORECASE,
+_DECISIVE: dict[Side, Finder] = {
+    side: Finder(
+        re.compile(
+            rf"\b(?:checking|verifying|verify)\s+(?:the\s+)?(?:{words})\s+credentials"
+            rf"|\b(?:{words})(?:\s+(?:side|endpoint|tenant|admin|account|server|mailboxe?s?|users?|creds?|credentials"
+            rf"|verify|verification|migration|sign-?in|login))?"
+            rf"\W{{0,4}}(?:is\s+|are\s+|keeps\s+|still\s+)?{_FAILURE}"
+            rf"|\b{_FAILURE}\s+(?:on|from|at|for|in|against)\s+(?:the\s+)?(?:{words})"
+        )
     )
     for side, words in _SIDE_WORDS.items()
 }
 
 
-def failing_side(text: str) -> Side | None:
+def failing_side(text: Text) -> Side | None:
     """The side the text says failed: a side named in a failure beats a side merely mentioned.
 
     Returns None when neither side is named, or both are and the text does not say which failed.
     """
-    decisive = [side for side, pattern in _DECISIVE.items() if pattern.search(text)]
+    decisive = [side for side, finder in _DECISIVE.items() if finder.first(text)]
     if len(decisive) == 1:
         return decisive[0]
-    mentioned = [side for side, pattern in _MENTION.items() if pattern.search(text)]
+    mentioned = [side for side, finder in _MENTION.items() if finder.first(text)]
     if len(mentioned) == 1 and not decisive:
         return mentioned[0]
     return None

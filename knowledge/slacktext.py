@@ -12,10 +12,10 @@ _LINK = re.compile(r"<((?:https?|mailto):[^|>\s]{0,2000})(?:\|([^>]{0,2000}))?>"
 _REFERENCE = re.compile(r"<([@#!])([^|>\s]{1,200})(?:\|([^>]{0,200}))?>")
 _FENCE = re.compile(r"```")
 _QUOTE_PREFIX = re.compile(r"^(?:&gt;|>)[ \t]?", re.MULTILINE)
-_INLINE_MARKS = re.compile(r"(?<![\w*_~`])[*_~`]+|[*_~`]+(?![\w*_~`])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]+")
-_TYPOGRAPHY = str.maketrans(
+_MARKS = re.compile(r"[*_~`]+")
+_PLAIN = str.maketrans(
     {
+        **{chr(code): " " for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFD)},
         "\u2018": "'",
         "\u2019": "'",
         "\u201c": '"',
@@ -44,17 +44,22 @@ def _reference(match: re.Match[str]) -> str:
     return "@" + (label or "user")
 
 
+def _mark(match: re.Match[str]) -> str:
+    """Drop emphasis markers, but keep them inside a word (user_name)."""
+    text, start, end = match.string, match.start(), match.end()
+    inside_word = 0 < start and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+    return match.group() if inside_word else ""
+
+
 def clean(text: str) -> str:
     """Undo Slack's escaping and markup so the classifier sees plain text.
 
     Links keep their label, mentions become @names, code fences, quote markers and
     emphasis markers go, curly quotes and dashes become plain ones, control bytes become spaces.
     """
-    text = _QUOTE_PREFIX.sub("", text)
-    text = _LINK.sub(_link, text)
-    text = _REFERENCE.sub(_reference, text)
-    text = html.unescape(text)
-    text = _FENCE.sub("\n", text)
-    text = _INLINE_MARKS.sub("", text)
-    text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)
-    return _CONTROL.sub(" ", text)
+    if ">" in text or "&gt;" in text:
+        text = _QUOTE_PREFIX.sub("", text)
+    if "<" in text:
+        text = _REFERENCE.sub(_reference, _LINK.sub(_link, text))
+    text = _MARKS.sub(_mark, _FENCE.sub("\n", html.unescape(text)))
+    return unicodedata.normalize("NFKC", text).translate(_PLAIN)

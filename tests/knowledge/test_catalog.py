@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from knowledge.load import CatalogError, compile_pattern, default_catalog, load_catalog
+from knowledge.matcher import Text
 
 CONTRACT_IDS = {
     "modern-auth-not-configured",
@@ -132,7 +133,12 @@ BREAKAGES = [
     ("weight too big", _edit_cause("mfa-required", _first_signal("weight", 2)), "field 'weight'"),
     ("bad regex", _edit_cause("mfa-required", _first_signal("pattern", "(unclosed")), "invalid pattern"),
     ("backtracking", _edit_cause("mfa-required", _first_signal("pattern", r"(\w+\s?)+x")), "backtrack"),
-    ("empty match", _edit_cause("mfa-required", _first_signal("pattern", r"x?")), "matches empty text"),
+    ("empty match", _edit_cause("mfa-required", _first_signal("pattern", r"x*")), "matches empty text"),
+    (
+        "slow start",
+        _edit_cause("mfa-required", _first_signal("pattern", r"\S+ mfa")),
+        "must begin with literal",
+    ),
     (
         "step without do",
         _edit_cause("mfa-required", lambda d: d.update(steps=[{"where": "x"}])),
@@ -188,9 +194,25 @@ def test_nested_unbounded_repeats_are_refused(source: str) -> None:
     ("source", "text"),
     [
         (r"\bcreated\s+(?:\w+\s+){0,4}?ago", "created the users an hour ago"),
-        (r"a{0,3}b+", "ab"),
-        (r"(?:ab){2}c*", "abab"),
+        (r"\bab{0,3}c+", "abbc"),
+        (r"\b(?:ab){2}c*", "abab"),
+        (r"impersonat\w*", "ErrorImpersonateUserDenied"),
+        (r"%\s*memory", "95% memory"),
     ],
 )
-def test_bounded_shapes_are_accepted(source: str, text: str) -> None:
-    assert compile_pattern(source, "test").search(text)
+def test_bounded_literal_led_shapes_are_accepted(source: str, text: str) -> None:
+    assert compile_pattern(source, "test").first(Text(text))
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (r"\w+ failed", "must begin with literal text"),
+        (r"(?:\S+\s+){0,3}?401", "must begin with literal text"),
+        (r"(?:ok|fine)\b", "may start inside a word with 'ok'"),
+        (r"io\b", "may start inside a word"),
+    ],
+)
+def test_patterns_that_cannot_be_looked_up_fast_are_refused(source: str, message: str) -> None:
+    with pytest.raises(CatalogError, match=re.escape(message)):
+        compile_pattern(source, "test")

@@ -1,0 +1,251 @@
+"""Fast pattern lookups over one text: a regex runs only where one of its leading literals occurs.
+
+Python's regex engine tries every branch of an alternation at every position of the text, which
+makes a hundred word-list patterns over a 4 KB paste cost milliseconds. Each pattern here knows the
+literal texts any match must begin with; a text is indexed once by the first letters of its words,
+and the regex is tried only at the few positions where such a literal stands.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+_sre: Any = importlib.import_module("re._parser")
+_WORD = re.compile(r"\w+")
+_KEY = 3
+_MAX_HEADS = 256
+_SMALL_SET = 10
+_SELECTIVE = 6
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+
+Head = tuple[str, bool]  # (lowercase literal a match starts with, whether it must start a word)
+
+
+class Text:
+    """One text prepared for many lookups: white space runs made single spaces, lowercased once,
+    its word starts indexed on demand."""
+
+    def __init__(self, original: str) -> None:
+        self.original = " ".join(original.split())
+        self.lower = self.original.lower()
+        self._aligned = len(self.lower) == len(original)
+        self._by_prefix: dict[int, dict[str, list[int]]] = {}
+
+    def prefixes(self, length: int) -> dict[str, list[int]]:
+        """Word start positions keyed by the word's first `length` letters."""
+        index = self._by_prefix.get(length)
+        if index is None:
+            index = {}
+            if length == _KEY:
+                for match in _WORD.finditer(self.lower):
+                    index.setdefault(match.group()[:_KEY], []).append(match.start())
+            else:
+                for key, starts in self.prefixes(_KEY).items():
+                    index.setdefault(key[:length], []).extend(starts)
+            self._by_prefix[length] = index
+        return index
+
+    def word_starts(self, literal: str) -> list[int]:
+        """Positions where a word begins with `literal` (which starts with a word character)."""
+        word = _WORD.match(literal)
+        length = min(len(word.group()) if word else 1, _KEY)
+        starts = self.prefixes(length).get(literal[:length], [])
+        if len(literal) > length:
+            return [at for at in starts if self.lower.startswith(literal, at)]
+        return starts
+
+    def occurrences(self, literal: str) -> Iterator[int]:
+        """Positions where `literal` occurs anywhere."""
+        at = self.lower.find(literal)
+        while at >= 0:
+            yield at
+            at = self.lower.find(literal, at + 1)
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of a span, in its original case where lowercasing kept positions."""
+        return (self.original if self._aligned else self.lower)[start:end]
+
+
+def _charset(items: list[Any]) -> list[str] | None:
+    """The characters of a small set of plain characters or ranges (`[sz]`, `[3-9]`, `\\d`), else None."""
+    chars: list[str] = []
+    for op, value in items:
+        name = str(op)
+        if name == "LITERAL":
+            chars.append(chr(value).lower())
+        elif name == "RANGE":
+            chars.extend(chr(code).lower() for code in range(value[0], value[1] + 1))
+        elif name == "CATEGORY" and str(value) == "CATEGORY_DIGIT":
+            chars.extend("0123456789")
+        elif name == "CATEGORY" and str(value) == "CATEGORY_SPACE":
+            chars.append(" ")  # a Text holds single spaces only
+        else:
+            return None
+    return chars if 0 < len(chars) <= _SMALL_SET else None
+
+
+def _is_space(body: Any) -> bool:
+    items = list(body.data)
+    return len(items) == 1 and str(items[0][0]) == "IN" and _charset(list(items[0][1])) == [" "]
+
+
+def _heads(items: list[Any], anchored: bool = False, prefix: str = "") -> set[Head] | None:
+    """The literals every match of this parsed sequence starts with, or None if it can start anywhere.
+
+    Alternatives and small character sets fan out into several literals, which grow until the
+    pattern stops being plain text or the literal is long enough to be selective.
+    """
+    done = {(prefix, anchored)} if prefix else None
+    for index, (op, value) in enumerate(items):
+        name = str(op)
+        if len(prefix) >= _SELECTIVE:
+            return done
+        if name == "LITERAL":
+            prefix += chr(value).lower()
+            done = {(prefix, anchored)}
+            continue
+        rest = items[index + 1 :]
+        if name in ("AT", "ASSERT", "ASSERT_NOT"):
+            if prefix:
+                return done
+            anchored = anchored or (name == "AT" and str(value) == "AT_BOUNDARY")
+            continue
+        if name == "SUBPATTERN":
+            return _heads(list(value[-1].data) + rest, anchored, prefix)
+        if name == "ATOMIC_GROUP":
+            return _heads(list(value.data) + rest, anchored, prefix)
+        if name == "BRANCH":
+            branches = [list(branch.data) for branch in value[1]]
+            fanned = _union(_heads(branch + rest, anchored, prefix) for branch in branches)
+            if fanned is None:
+                fanned = _union(_heads(branch, anchored, prefix) for branch in branches)
+            return fanned if fanned is not None else done
+        if name in _REPEATS:
+            low, high, body = value
+            if high == 0:
+                continue
+            if low == 0 and len(prefix) >= _KEY:
+                return done
+            if _is_space(body):  # in a Text a run of white space is one space
+                high = 1
+            first = _heads(list(body.data) + (rest if high == 1 else []), anchored, prefix)
+            fanned = first if low > 0 else _union([first, _heads(rest, anchored, prefix)])
+            return fanned if fanned is not None else done
+        if name == "IN":
+            chars = _charset(list(value))
+            if chars is None:
+                return done
+            fanned = _union(_heads(rest, anchored, prefix + c) for c in chars)
+            return fanned if fanned is not None else {(prefix + c, anchored) for c in chars}
+        return done
+    return done
+
+
+def _union(parts: Any) -> set[Head] | None:
+    heads: set[Head] = set()
+    for part in parts:
+        if part is None:
+            return None
+        heads |= part
+        if len(heads) > _MAX_HEADS:
+            return None
+    return heads
+
+
+def _nested(tree: Any, inside_unbounded: bool) -> bool:
+    """Whether a repeat inside `tree` nests within an unbounded one."""
+    for op, arg in tree:
+        name = str(op)
+        if name in _REPEATS:
+            _, high, body = arg
+            if inside_unbounded and high > 1:
+                return True
+            if _nested(body, inside_unbounded or high == _sre.MAXREPEAT):
+                return True
+        elif name == "SUBPATTERN":
+            if _nested(arg[-1], inside_unbounded):
+                return True
+        elif name == "BRANCH":
+            if any(_nested(branch, inside_unbounded) for branch in arg[1]):
+                return True
+        elif name in ("ASSERT", "ASSERT_NOT") and _nested(arg[1], inside_unbounded):
+            return True
+    return False
+
+
+def nests_unbounded_repeats(pattern: re.Pattern[str]) -> bool:
+    """True when a repeat that can grow without bound holds another repeat: the shape that backtracks."""
+    return _nested(_sre.parse(pattern.pattern, pattern.flags), inside_unbounded=False)
+
+
+def _shortest(heads: set[Head]) -> set[Head]:
+    """Drop literals that a shorter literal of the same kind already covers ("multif" under "multi")."""
+    return {
+        (literal, anchored)
+        for literal, anchored in heads
+        if not any(
+            other != literal and literal.startswith(other) and (other, anchored) in heads
+            for other, _ in heads
+        )
+    }
+
+
+def literal_heads(pattern: re.Pattern[str]) -> set[Head] | None:
+    """The leading literals of `pattern` (lowercase), or None when a match could begin with anything."""
+    return _heads(list(_sre.parse(pattern.pattern, pattern.flags).data))
+
+
+class Finder:
+    """A compiled pattern that searches a Text only where its leading literals occur."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = re.compile(pattern.pattern, pattern.flags | re.IGNORECASE)
+        heads = _shortest(literal_heads(self.pattern) or set())
+        at_word = {literal for literal, anchored in heads if anchored and _WORD.match(literal)}
+        self.anywhere = sorted({literal for literal, _ in heads} - at_word)
+        self._by_key: dict[int, dict[str, list[str]]] = {}
+        for literal in sorted(at_word):
+            length = min(len(_WORD.match(literal).group()), _KEY)
+            self._by_key.setdefault(length, {}).setdefault(literal[:length], []).append(literal)
+        self.literals = frozenset(literal for literal, _ in heads)
+        self.indexed = bool(heads)
+
+    def _candidates(self, text: Text) -> list[int]:
+        """Positions where a leading literal stands: word starts looked up by prefix, the rest found."""
+        starts: list[int] = []
+        lower = text.lower
+        for length, literals_by_key in self._by_key.items():
+            index = text.prefixes(length)
+            for key in index.keys() & literals_by_key.keys():
+                for literal in literals_by_key[key]:
+                    found = index[key]
+                    starts.extend(at for at in found if lower.startswith(literal, at)) if len(
+                        literal
+                    ) > length else starts.extend(found)
+        for literal in self.anywhere:
+            starts.extend(text.occurrences(literal))
+        return sorted(set(starts))
+
+    def matches(self, text: Text) -> Iterator[re.Match[str]]:
+        """Non-overlapping matches, left to right."""
+        if not self.indexed:
+            yield from self.pattern.finditer(text.lower)
+            return
+        end = 0
+        for at in self._candidates(text):
+            if at < end:
+                continue
+            match = self.pattern.match(text.lower, at)
+            if match is not None and match.end() > match.start():
+                end = match.end()
+                yield match
+
+    def first(self, text: Text, outside: tuple[tuple[int, int], ...] = ()) -> re.Match[str] | None:
+        """The leftmost match that does not overlap any of the `outside` spans."""
+        for match in self.matches(text):
+            if not any(match.start() < stop and start < match.end() for start, stop in outside):
+                return match
+        return None

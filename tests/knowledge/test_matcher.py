@@ -1,0 +1,85 @@
+"""Looking a pattern up only where its leading literals stand finds exactly what a full search finds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowledge.load import default_catalog
+from knowledge.matcher import Finder, Text, literal_heads
+from knowledge.sides import _DECISIVE, _MENTION
+
+
+def _catalog_finders() -> list[Finder]:
+    catalog = default_catalog()
+    finders = [signal.finder for cause in catalog.causes.values() for signal in cause.signals]
+    for article in catalog.articles:
+        gate = article.gate
+        for group in (
+            gate.unmistakable,
+            gate.failure,
+            gate.not_failure,
+            gate.context,
+            gate.elsewhere,
+            gate.ours,
+        ):
+            finders.extend(group)
+        for form in article.forms:
+            finders.extend((*form.detect, *form.boilerplate))
+    return [*finders, *_DECISIVE.values(), *_MENTION.values()]
+
+
+FINDERS = _catalog_finders()
+WORDS = sorted(
+    {
+        word
+        for finder in FINDERS
+        for word in re.findall(r"[a-z0-9]{2,}|[%$#/.,:-]", finder.pattern.pattern.replace("\\s", " "))
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "heads"),
+    [
+        (r"\bmfa\b|\b2fa\b", {("mfa", True), ("2fa", True)}),
+        (r"unauthori[sz]ed", {("unauth", False)}),
+        (r"\b1[3-9]\s+days", {(f"1{d} day", True) for d in "3456789"}),
+        (r"\bat\s+(?:the\s+same\s+time|once)", {("at the", True), ("at onc", True)}),
+        (r"(?<!open )\bsource", {("source", True)}),
+        (r"\w+ failed", None),
+        (r"\bx?", None),
+    ],
+)
+def test_leading_literals(source: str, heads: set[tuple[str, bool]] | None) -> None:
+    assert literal_heads(re.compile(source, re.IGNORECASE)) == heads
+
+
+def _same_as_full_search(text: Text) -> None:
+    for finder in FINDERS:
+        expected = finder.pattern.search(text.lower)
+        found = finder.first(text)
+        assert (found is None) == (expected is None), finder.pattern.pattern
+        if found is not None and expected is not None:
+            assert found.start() == expected.start(), finder.pattern.pattern
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS) | st.sampled_from([" ", "  ", "\n", "-", "'"]), max_size=40))
+def test_lookup_agrees_with_a_full_search_on_catalog_words(parts: list[str]) -> None:
+    _same_as_full_search(Text(" ".join(parts)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300))
+def test_lookup_agrees_with_a_full_search_on_any_text(raw: str) -> None:
+    _same_as_full_search(Text(raw))
+
+
+def test_text_collapses_white_space_and_keeps_case_for_snippets() -> None:
+    text = Text("Basic  Auth\n\tDisabled")
+    assert text.lower == "basic auth disabled"
+    assert text.span_text(0, 10) == "Basic Auth"
