@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from knowledge.classify import classify  # noqa: E402
+from knowledge.classify import classify
 
 CASES = Path(__file__).resolve().parents[1] / "tests" / "cases" / "own_cases.jsonl"
 FLOOR = re.compile(r"\b401\b|unauthori[sz]ed|aadsts\d+", re.IGNORECASE)
@@ -96,13 +96,16 @@ def main() -> None:
     def floor(text: str) -> object:
         return FLOOR.findall(text)
 
-    print(f"corpus: {len(chatter)} chatter messages, {len(pastes)} error pastes "
-          f"({min(map(len, pastes))}-{max(map(len, pastes))} chars, {missed} not matched)")
+    print(
+        f"corpus: {len(chatter)} chatter messages, {len(pastes)} error pastes "
+        f"({min(map(len, pastes))}-{max(map(len, pastes))} chars, {missed} not matched)"
+    )
     print(f"{'workload':<22}{'msgs/s':>12}{'p50 us':>10}{'p99 us':>10}{'floor msgs/s':>14}{'ratio':>8}")
     for name, texts in (("chatter (rejected)", chatter), ("error pastes", pastes)):
         rate, p50, p99 = measure(classify, texts, args.seconds)
         floor_rate, _, _ = measure(floor, texts, args.seconds)
-        print(f"{name:<22}{rate:>12,.0f}{p50:>10.1f}{p99:>10.1f}{floor_rate:>14,.0f}{floor_rate / rate:>7.1f}x")
+        ratio = floor_rate / rate
+        print(f"{name:<22}{rate:>12,.0f}{p50:>10.1f}{p99:>10.1f}{floor_rate:>14,.0f}{ratio:>7.1f}x")
 
     huge = pastes[0] + " filler" * 150_000
     tracemalloc.start()
@@ -110,8 +113,10 @@ def main() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory: {peak / 1024:,.0f} KiB allocated classifying a {len(huge) / 1e6:.1f} MB paste; "
-          f"process peak RSS {rss_mib:,.1f} MiB")
+    print(
+        f"peak memory: {peak / 1024:,.0f} KiB allocated classifying a {len(huge) / 1e6:.1f} MB paste; "
+        f"process peak RSS {rss_mib:,.1f} MiB"
+    )
 
 
 if __name__ == "__main__":

@@ -24,6 +24,12 @@ _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 Head = tuple[str, bool]  # (lowercase literal a match starts with, whether it must start a word)
 
 
+def _key_length(literal: str) -> int:
+    """How many leading characters of `literal` key the word index: its leading word, up to three."""
+    word = _WORD.match(literal)
+    return min(len(word.group()), _KEY) if word else 0
+
+
 class Text:
     """One text prepared for many lookups: white space runs made single spaces, lowercased once,
     its word starts indexed on demand."""
@@ -31,7 +37,7 @@ class Text:
     def __init__(self, original: str) -> None:
         self.original = " ".join(original.split())
         self.lower = self.original.lower()
-        self._aligned = len(self.lower) == len(original)
+        self._aligned = len(self.lower) == len(self.original)
         self._by_prefix: dict[int, dict[str, list[int]]] = {}
 
     def prefixes(self, length: int) -> dict[str, list[int]]:
@@ -50,8 +56,7 @@ class Text:
 
     def word_starts(self, literal: str) -> list[int]:
         """Positions where a word begins with `literal` (which starts with a word character)."""
-        word = _WORD.match(literal)
-        length = min(len(word.group()) if word else 1, _KEY)
+        length = _key_length(literal) or 1
         starts = self.prefixes(length).get(literal[:length], [])
         if len(literal) > length:
             return [at for at in starts if self.lower.startswith(literal, at)]
@@ -204,11 +209,11 @@ class Finder:
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = re.compile(pattern.pattern, pattern.flags | re.IGNORECASE)
         heads = _shortest(literal_heads(self.pattern) or set())
-        at_word = {literal for literal, anchored in heads if anchored and _WORD.match(literal)}
+        at_word = {literal for literal, anchored in heads if anchored and _key_length(literal)}
         self.anywhere = sorted({literal for literal, _ in heads} - at_word)
         self._by_key: dict[int, dict[str, list[str]]] = {}
         for literal in sorted(at_word):
-            length = min(len(_WORD.match(literal).group()), _KEY)
+            length = _key_length(literal)
             self._by_key.setdefault(length, {}).setdefault(literal[:length], []).append(literal)
         self.literals = frozenset(literal for literal, _ in heads)
         self.indexed = bool(heads)
@@ -219,15 +224,18 @@ class Finder:
         lower = text.lower
         for length, literals_by_key in self._by_key.items():
             index = text.prefixes(length)
-            for key in index.keys() & literals_by_key.keys():
-                for literal in literals_by_key[key]:
-                    found = index[key]
-                    starts.extend(at for at in found if lower.startswith(literal, at)) if len(
-                        literal
-                    ) > length else starts.extend(found)
+            for key, literals in literals_by_key.items():
+                found = index.get(key)
+                if not found:
+                    continue
+                for literal in literals:
+                    if len(literal) > length:
+                        starts.extend(at for at in found if lower.startswith(literal, at))
+                    else:
+                        starts.extend(found)
         for literal in self.anywhere:
             starts.extend(text.occurrences(literal))
-        return sorted(set(starts))
+        return sorted(set(starts)) if len(starts) > 1 else starts
 
     def matches(self, text: Text) -> Iterator[re.Match[str]]:
         """Non-overlapping matches, left to right."""

@@ -15,7 +15,7 @@ _QUOTE_PREFIX = re.compile(r"^(?:&gt;|>)[ \t]?", re.MULTILINE)
 _MARKS = re.compile(r"[*_~`]+")
 _PLAIN = str.maketrans(
     {
-        **{chr(code): " " for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFD)},
+        **{chr(code): " " for code in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFD)},
         "\u2018": "'",
         "\u2019": "'",
         "\u201c": '"',
@@ -47,7 +47,7 @@ def _reference(match: re.Match[str]) -> str:
 def _mark(match: re.Match[str]) -> str:
     """Drop emphasis markers, but keep them inside a word (user_name)."""
     text, start, end = match.string, match.start(), match.end()
-    inside_word = 0 < start and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+    inside_word = start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
     return match.group() if inside_word else ""
 
 
