@@ -32,34 +32,49 @@ def _key_length(literal: str) -> int:
 
 class Text:
     """One text prepared for many lookups: white space runs made single spaces, lowercased once,
-    its word starts indexed on demand."""
+    its words indexed on demand."""
 
     def __init__(self, original: str) -> None:
         self.original = " ".join(original.split())
         self.lower = self.original.lower()
         self._aligned = len(self.lower) == len(self.original)
-        self._by_prefix: dict[int, dict[str, list[int]]] = {}
+        self._vocabulary: frozenset[str] | None = None
+        self._by_prefix: dict[int, dict[str, list[str]]] = {}
+        self._positions: dict[str, list[int]] = {}
 
-    def prefixes(self, length: int) -> dict[str, list[int]]:
-        """Word start positions keyed by the word's first `length` letters."""
+    def prefixes(self, length: int) -> dict[str, list[str]]:
+        """The distinct words keyed by their first `length` letters."""
         index = self._by_prefix.get(length)
         if index is None:
+            if self._vocabulary is None:
+                self._vocabulary = frozenset(_WORD.findall(self.lower))
             index = {}
-            if length == _KEY:
-                for match in _WORD.finditer(self.lower):
-                    index.setdefault(match.group()[:_KEY], []).append(match.start())
-            else:
-                for key, starts in self.prefixes(_KEY).items():
-                    index.setdefault(key[:length], []).extend(starts)
+            for word in self._vocabulary:
+                index.setdefault(word[:length], []).append(word)
             self._by_prefix[length] = index
         return index
 
-    def word_starts(self, literal: str) -> list[int]:
-        """Positions where a word begins with `literal` (which starts with a word character)."""
-        length = _key_length(literal) or 1
-        starts = self.prefixes(length).get(literal[:length], [])
-        if len(literal) > length:
-            return [at for at in starts if self.lower.startswith(literal, at)]
+    def _word_positions(self, word: str) -> list[int]:
+        """Where `word` stands as a whole word."""
+        positions = self._positions.get(word)
+        if positions is None:
+            lower, size, positions = self.lower, len(word), []
+            for at in self.occurrences(word):
+                before = lower[at - 1 : at]
+                after = lower[at + size : at + size + 1]
+                if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+                    positions.append(at)
+            self._positions[word] = positions
+        return positions
+
+    def word_starts(self, literal: str, key: str) -> list[int]:
+        """Positions where a word begins with `literal`, whose leading word characters start with `key`."""
+        starts: list[int] = []
+        for word in self.prefixes(len(key)).get(key, ()):
+            if word.startswith(literal):
+                starts.extend(self._word_positions(word))
+            elif literal.startswith(word):  # the literal runs past this word ("at the")
+                starts.extend(at for at in self._word_positions(word) if self.lower.startswith(literal, at))
         return starts
 
     def occurrences(self, literal: str) -> Iterator[int]:
@@ -221,18 +236,12 @@ class Finder:
     def _candidates(self, text: Text) -> list[int]:
         """Positions where a leading literal stands: word starts looked up by prefix, the rest found."""
         starts: list[int] = []
-        lower = text.lower
         for length, literals_by_key in self._by_key.items():
             index = text.prefixes(length)
             for key, literals in literals_by_key.items():
-                found = index.get(key)
-                if not found:
-                    continue
-                for literal in literals:
-                    if len(literal) > length:
-                        starts.extend(at for at in found if lower.startswith(literal, at))
-                    else:
-                        starts.extend(found)
+                if key in index:
+                    for literal in literals:
+                        starts.extend(text.word_starts(literal, key))
         for literal in self.anywhere:
             starts.extend(text.occurrences(literal))
         return sorted(set(starts)) if len(starts) > 1 else starts

@@ -1,0 +1,64 @@
+"""Classifier accuracy on each labelled case file: top-1, top-3, missed errors, matched chatter, sides.
+
+Run: python bench/accuracy.py. Prints figures; asserts nothing (tests/knowledge asserts the targets).
+The held-out file is scored in aggregate only: its texts are never printed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from knowledge.classify import classify
+
+ROOT = Path(__file__).resolve().parents[1]
+FILES = [
+    ROOT.parent / "shared" / "cases" / "dev_cases.jsonl",
+    ROOT / "tests" / "cases" / "own_cases.jsonl",
+    ROOT / "tests" / "cases" / "holdout_cases.jsonl",
+    ROOT / "tests" / "cases" / "foreign_clue_cases.jsonl",
+]
+
+
+def score(path: Path) -> dict[str, str]:
+    """The figures for one case file, as 'hits/total' strings."""
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    top1 = top3 = specific = missed = errors = chatter = chatter_matched = sides_right = 0
+    for case in cases:
+        diagnosis = classify(case["text"])
+        ranked = [cause.id for cause in diagnosis.causes]
+        if case["matched"]:
+            errors += 1
+            missed += not diagnosis.matched
+            sides_right += diagnosis.matched and diagnosis.endpoint == case["endpoint"]
+            if case["causes"]:
+                specific += 1
+                top1 += bool(ranked[:1]) and ranked[0] in case["causes"]
+                top3 += bool(set(ranked[:3]) & set(case["causes"]))
+        else:
+            chatter += 1
+            chatter_matched += diagnosis.matched
+    return {
+        "cases": str(len(cases)),
+        "top-1": f"{top1}/{specific}",
+        "top-3": f"{top3}/{specific}",
+        "missed": f"{missed}/{errors}",
+        "chatter matched": f"{chatter_matched}/{chatter}",
+        "side right": f"{sides_right}/{errors}",
+    }
+
+
+def main() -> None:
+    columns = ["cases", "top-1", "top-3", "missed", "chatter matched", "side right"]
+    print(f"{'file':<26}" + "".join(f"{column:>17}" for column in columns))
+    for path in FILES:
+        if path.is_file():
+            figures = score(path)
+            print(f"{path.name:<26}" + "".join(f"{figures[column]:>17}" for column in columns))
+
+
+if __name__ == "__main__":
+    main()
