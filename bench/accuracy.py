@@ -19,6 +19,7 @@ FILES = [
     ROOT.parent / "shared" / "cases" / "dev_cases.jsonl",
     ROOT / "tests" / "cases" / "own_cases.jsonl",
     ROOT / "tests" / "cases" / "holdout_cases.jsonl",
+    ROOT / "tests" / "cases" / "holdout2_cases.jsonl",
     ROOT / "tests" / "cases" / "foreign_clue_cases.jsonl",
 ]
 

@@ -27,20 +27,32 @@ def _spans(finders: tuple[Finder, ...], text: Text) -> Spans:
     return tuple(match.span() for finder in finders for match in finder.matches(text))
 
 
-def _any(finders: tuple[Finder, ...], text: Text, outside: Spans = ()) -> bool:
-    return any(finder.first(text, outside) for finder in finders)
+_FOREIGN_REACH = 300  # characters around a failure mention in which another system's name claims it
+
+
+def _any(finders: tuple[Finder, ...], text: Text) -> bool:
+    return any(finder.first(text) for finder in finders)
+
+
+def _own_failure(gate: Gate, text: Text) -> bool:
+    """A failure mention that is not a room, PR or 401(k), and not next to another system's name."""
+    masked = _spans(gate.not_failure, text)
+    foreign = [start for start, _ in _spans(gate.elsewhere, text)]
+    for finder in gate.failure:
+        for match in finder.matches(text):
+            start, end = match.span()
+            if any(start < stop and begin < end for begin, stop in masked):
+                continue
+            if not any(start - _FOREIGN_REACH <= at <= end + _FOREIGN_REACH for at in foreign):
+                return True
+    return False
 
 
 def _gate_accepts(gate: Gate, text: Text) -> bool:
-    """An unmistakable wording, or a failure mention (not a room, PR or 401(k)) in a credential context,
-    not about another system and not already fixed."""
+    """An unmistakable wording, or an own failure mention in this domain's context; not already fixed."""
     if _any(gate.resolved, text) and not _any(gate.unresolved, text):
         return False
-    if _any(gate.unmistakable, text):
-        return True
-    if not (_any(gate.failure, text, _spans(gate.not_failure, text)) and _any(gate.context, text)):
-        return False
-    return not _any(gate.elsewhere, text) or _any(gate.ours, text)
+    return _any(gate.unmistakable, text) or (_own_failure(gate, text) and _any(gate.context, text))
 
 
 def _rank(cause: Cause, text: Text, stock: Spans, endpoint: Side | None) -> RankedCause:

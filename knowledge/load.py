@@ -217,7 +217,6 @@ def load_article(folder: Traversable) -> Article:
             not_failure=gate.patterns("not_failure", optional=True),
             context=gate.patterns("context"),
             elsewhere=gate.patterns("elsewhere", optional=True),
-            ours=gate.patterns("ours", optional=True),
             resolved=gate.patterns("resolved", optional=True),
             unresolved=gate.patterns("unresolved", optional=True),
         ),

@@ -80,7 +80,6 @@ class Gate:
     not_failure: tuple[Finder, ...]
     context: tuple[Finder, ...]
     elsewhere: tuple[Finder, ...] = ()
-    ours: tuple[Finder, ...] = ()
     resolved: tuple[Finder, ...] = ()
     unresolved: tuple[Finder, ...] = ()
 

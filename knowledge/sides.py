@@ -14,7 +14,7 @@ _SOURCE = (
     r"|\bquell\w*|\borigen\b|\borigem\b|\bbron\b|\bźródł\w*|\bzrodl\w*"
 )
 _DESTINATION = (
-    r"\bdestination\b|\bdest\b|\bdst\b|\btarget(?![\s-](?:date|audience|of\b))"
+    r"\bdestination\b|\bdest\b|\bdst\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)"
     r"|\bnew[\s-]tenant\b|\bto[\s-]side\b"
     r"|\bziel\w*|\bcible\b|\bdestino\b|\bdoel\w*|\bbestemming\b|\bdocelow\w*"
 )
@@ -32,7 +32,7 @@ _DECISIVE: dict[Side, Finder] = {
         re.compile(
             rf"\b(?:checking|verifying|verify)\s+(?:the\s+)?(?:{words})\s+credentials"
             rf"|\b(?:{words})(?:\s+(?:side|endpoint|tenant|admin|account|server|mailboxe?s?|users?|creds?|credentials"
-            rf"|verify|verification|migration|sign-?in|login))?"
+            rf"|verify|verification|migration|sign-?in|login|pass|run|batch|sync|job))?"
             rf"\W{{0,4}}(?:is\s+|are\s+|keeps\s+|still\s+)?"
             rf"(?:giving\s+|throwing\s+|returning\s+|showing\s+|getting\s+|gives\s+|throws\s+|returns\s+)?{_FAILURE}"
             rf"|\b{_FAILURE}\s+(?:on|from|at|for|in|against)\s+(?:the\s+)?(?:{words})"

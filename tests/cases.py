@@ -10,6 +10,7 @@ HERE = Path(__file__).parent
 SHARED_DEV_CASES = HERE.parent.parent / "shared" / "cases" / "dev_cases.jsonl"
 OWN_CASES = HERE / "cases" / "own_cases.jsonl"
 HOLDOUT_CASES = HERE / "cases" / "holdout_cases.jsonl"
+HOLDOUT2_CASES = HERE / "cases" / "holdout2_cases.jsonl"
 
 
 def read_cases(path: Path) -> list[dict[str, Any]]:

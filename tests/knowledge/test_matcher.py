@@ -24,7 +24,8 @@ def _catalog_finders() -> list[Finder]:
             gate.not_failure,
             gate.context,
             gate.elsewhere,
-            gate.ours,
+            gate.resolved,
+            gate.unresolved,
         ):
             finders.extend(group)
         for form in article.forms:
