@@ -14,7 +14,7 @@ _SOURCE = (
     r"|\bquell\w*|\borigen\b|\borigem\b|\bbron\b|\bźródł\w*|\bzrodl\w*"
 )
 _DESTINATION = (
-    r"\bdestination\b|\bdest\b|\bdst\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)"
+    r"\bdestination\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)"
     r"|\bnew[\s-]tenant\b|\bto[\s-]side\b"
     r"|\bziel\w*|\bcible\b|\bdestino\b|\bdoel\w*|\bbestemming\b|\bdocelow\w*"
 )
@@ -24,7 +24,7 @@ _MENTION: dict[Side, Finder] = {
 }
 _SIDE_WORDS: dict[Side, str] = {
     "source": r"source|src|old[\s-]tenant|origin(?:al)?[\s-]tenant|from[\s-]side",
-    "destination": r"destination|dest|dst|target|new[\s-]tenant|to[\s-]side",
+    "destination": r"destination|dest|dst|tgt|target|new[\s-]tenant|to[\s-]side",
 }
 _FAILURE = r"(?:fail\w*|401|unauthori[sz]ed|error\w*|denied|broken|rejected|aadsts)"
 _DECISIVE: dict[Side, Finder] = {
