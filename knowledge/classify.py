@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cache
 
 from knowledge.load import default_catalog
-from knowledge.matcher import Finder, Text
+from knowledge.matcher import Finder, FinderSet, Text
 from knowledge.model import Article, Catalog, Cause, Diagnosis, Gate, RankedCause, Side
-from knowledge.sides import failing_side
+from knowledge.sides import SIDE_FINDERS, failing_side
 from knowledge.slacktext import clean
 
 MAX_ANALYSED_CHARS = 20_000
@@ -80,6 +80,19 @@ def _rank(cause: Cause, text: Text, stock: Spans, endpoint: Side | None) -> Rank
     return RankedCause(cause.id, min(1.0, max(0.0, score)), tuple(evidence), from_text=doubt < 1.0)
 
 
+def _all_finders(catalog: Catalog) -> list[Finder]:
+    finders: list[Finder] = list(SIDE_FINDERS)
+    for article in catalog.articles:
+        gate = article.gate
+        for group in (gate.unmistakable, gate.failure, gate.not_failure, gate.context, gate.elsewhere):
+            finders.extend(group)
+        finders.extend((*gate.resolved, *gate.unresolved))
+        for form in article.forms:
+            finders.extend((*form.detect, *form.boilerplate))
+        finders.extend(signal.finder for cause in article.causes for signal in cause.signals)
+    return finders
+
+
 class Classifier:
     """Classifies texts against one catalog; build once, call for every message."""
 
@@ -91,6 +104,7 @@ class Classifier:
             sorted({literal for finder in triggers for literal in finder.literals})
         )
         self._order = {cause_id: index for index, cause_id in enumerate(catalog.causes)}
+        self._finders = FinderSet(_all_finders(catalog))
 
     def __call__(self, text: str) -> Diagnosis:
         notes: list[str] = []
@@ -102,7 +116,7 @@ class Classifier:
         lowered = text.lower()
         if not any(literal in lowered for literal in self._trigger_literals):
             return Diagnosis(False, None, None, (), tuple(notes))
-        plain = Text(clean(text))
+        plain = self._finders.prepare(Text(clean(text)))
         articles = [article for article in self.catalog.articles if _gate_accepts(article.gate, plain)]
         if not articles:
             return Diagnosis(False, None, None, (), tuple(notes))

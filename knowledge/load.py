@@ -106,6 +106,11 @@ def compile_pattern(source: str, where: str) -> Finder:
     finder = Finder(pattern)
     if not finder.indexed:
         raise CatalogError(f"{where}: pattern {source!r} must begin with literal text (a word, a code)")
+    if finder.single_character_heads:
+        raise CatalogError(
+            f"{where}: pattern {source!r} may start at any word beginning with "
+            f"{finder.single_character_heads[0]!r}: begin with at least two characters"
+        )
     short = [
         literal
         for literal in finder.anywhere

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 _sre: Any = importlib.import_module("re._parser")
@@ -41,6 +41,7 @@ class Text:
         self._vocabulary: frozenset[str] | None = None
         self._by_prefix: dict[int, dict[str, list[str]]] = {}
         self._positions: dict[str, list[int]] = {}
+        self.ruled_out: frozenset[Finder] = frozenset()
 
     def prefixes(self, length: int) -> dict[str, list[str]]:
         """The distinct words keyed by their first `length` letters."""
@@ -224,13 +225,15 @@ class Finder:
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = re.compile(pattern.pattern, pattern.flags | re.IGNORECASE)
         heads = _shortest(literal_heads(self.pattern) or set())
-        at_word = {literal for literal, anchored in heads if anchored and _key_length(literal)}
-        self.anywhere = sorted({literal for literal, _ in heads} - at_word)
+        anywhere = {literal for literal, anchored in heads if not anchored or not _key_length(literal)}
+        at_word = {literal for literal, _ in heads} - anywhere
+        self.anywhere = sorted(anywhere)
         self._by_key: dict[int, dict[str, list[str]]] = {}
         for literal in sorted(at_word):
             length = _key_length(literal)
             self._by_key.setdefault(length, {}).setdefault(literal[:length], []).append(literal)
         self.literals = frozenset(literal for literal, _ in heads)
+        self.single_character_heads = sorted(literal for literal in at_word if len(literal) == 1)
         self.indexed = bool(heads)
 
     def _candidates(self, text: Text) -> list[int]:
@@ -248,6 +251,8 @@ class Finder:
 
     def matches(self, text: Text) -> Iterator[re.Match[str]]:
         """Non-overlapping matches, left to right."""
+        if self in text.ruled_out:
+            return
         if not self.indexed:
             yield from self.pattern.finditer(text.lower)
             return
@@ -266,3 +271,33 @@ class Finder:
             if not any(match.start() < stop and start < match.end() for start, stop in outside):
                 return match
         return None
+
+
+class FinderSet:
+    """Many finders looked up together: one pass over a text's word index rules out most of them."""
+
+    def __init__(self, finders: Iterable[Finder]) -> None:
+        self.finders = frozenset(finders)
+        self._owners: dict[int, dict[str, set[Finder]]] = {}
+        self._anywhere: dict[str, set[Finder]] = {}
+        for finder in self.finders:
+            for length, literals_by_key in finder._by_key.items():
+                for key in literals_by_key:
+                    self._owners.setdefault(length, {}).setdefault(key, set()).add(finder)
+            for literal in finder.anywhere:
+                self._anywhere.setdefault(literal, set()).add(finder)
+
+    def prepare(self, text: Text) -> Text:
+        """Mark on `text` every finder of this set whose leading literals are all absent from it."""
+        possible: set[Finder] = {finder for finder in self.finders if not finder.indexed}
+        for length, owners in self._owners.items():
+            index = text.prefixes(length)
+            smaller, larger = (index, owners) if len(index) < len(owners) else (owners, index)
+            for key in smaller:
+                if key in larger:
+                    possible.update(owners[key])
+        for literal, owners in self._anywhere.items():
+            if literal in text.lower:
+                possible.update(owners)
+        text.ruled_out = self.finders - possible
+        return text

@@ -42,6 +42,9 @@ _DECISIVE: dict[Side, Finder] = {
 }
 
 
+SIDE_FINDERS = (*_DECISIVE.values(), *_MENTION.values())
+
+
 def failing_side(text: Text) -> Side | None:
     """The side the text says failed: a side named in a failure beats a side merely mentioned.
 

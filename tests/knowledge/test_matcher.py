@@ -68,10 +68,18 @@ def _same_as_full_search(text: Text) -> None:
             assert found.start() == expected.start(), finder.pattern.pattern
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(WORDS) | st.sampled_from([" ", "  ", "\n", "-", "'"]), max_size=40))
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDS) | st.sampled_from([" ", "  ", "\n", "-", "'", "x", "Error"]), max_size=40)
+)
 def test_lookup_agrees_with_a_full_search_on_catalog_words(parts: list[str]) -> None:
-    _same_as_full_search(Text(" ".join(parts)))
+    """Words glued together too, so literals that may start inside a word are exercised."""
+    _same_as_full_search(Text("".join(parts)))
+
+
+def test_a_literal_both_at_a_word_start_and_inside_a_word_is_found_inside_a_word() -> None:
+    finder = Finder(re.compile(r"impersonat\w*\s+denied|(?<=to )\bimpersonate", re.IGNORECASE))
+    assert finder.first(Text("EWS: ErrorImpersonateUserDenied denied")) is not None
 
 
 @settings(max_examples=100, deadline=None)
