@@ -236,6 +236,10 @@ class Finder:
         self.single_character_heads = sorted(literal for literal in at_word if len(literal) == 1)
         self.indexed = bool(heads)
 
+    def keys_by_length(self) -> dict[int, list[str]]:
+        """The word-index keys this finder looks up, by key length."""
+        return {length: list(by_key) for length, by_key in self._by_key.items()}
+
     def _candidates(self, text: Text) -> list[int]:
         """Positions where a leading literal stands: word starts looked up by prefix, the rest found."""
         starts: list[int] = []
@@ -281,8 +285,8 @@ class FinderSet:
         self._owners: dict[int, dict[str, set[Finder]]] = {}
         self._anywhere: dict[str, set[Finder]] = {}
         for finder in self.finders:
-            for length, literals_by_key in finder._by_key.items():
-                for key in literals_by_key:
+            for length, keys in finder.keys_by_length().items():
+                for key in keys:
                     self._owners.setdefault(length, {}).setdefault(key, set()).add(finder)
             for literal in finder.anywhere:
                 self._anywhere.setdefault(literal, set()).add(finder)
@@ -290,12 +294,10 @@ class FinderSet:
     def prepare(self, text: Text) -> Text:
         """Mark on `text` every finder of this set whose leading literals are all absent from it."""
         possible: set[Finder] = {finder for finder in self.finders if not finder.indexed}
-        for length, owners in self._owners.items():
-            index = text.prefixes(length)
-            smaller, larger = (index, owners) if len(index) < len(owners) else (owners, index)
-            for key in smaller:
-                if key in larger:
-                    possible.update(owners[key])
+        for length, owners_by_key in self._owners.items():
+            present = text.prefixes(length).keys() & owners_by_key.keys()
+            for key in present:
+                possible.update(owners_by_key[key])
         for literal, owners in self._anywhere.items():
             if literal in text.lower:
                 possible.update(owners)
