@@ -106,7 +106,8 @@ class Classifier:
         self._order = {cause_id: index for index, cause_id in enumerate(catalog.causes)}
         self._finders = FinderSet(_all_finders(catalog))
 
-    def __call__(self, text: str) -> Diagnosis:
+    def __call__(self, text: str, side_hint: Side | None = None) -> Diagnosis:
+        """Classify `text`; `side_hint` is the failing side to assume when the text names none."""
         notes: list[str] = []
         if len(text) > MAX_ANALYSED_CHARS:
             notes.append(f"Only the first {MAX_ANALYSED_CHARS:,} of {len(text):,} characters were read.")
@@ -120,13 +121,15 @@ class Classifier:
         articles = [article for article in self.catalog.articles if _gate_accepts(article.gate, plain)]
         if not articles:
             return Diagnosis(False, None, None, (), tuple(notes))
-        return self._diagnose(plain, articles, notes)
+        return self._diagnose(plain, articles, notes, side_hint)
 
-    def _diagnose(self, text: Text, articles: list[Article], notes: list[str]) -> Diagnosis:
+    def _diagnose(
+        self, text: Text, articles: list[Article], notes: list[str], side_hint: Side | None
+    ) -> Diagnosis:
         forms = [form for article in articles for form in article.forms]
         form = next((f.id for f in forms if any(finder.first(text) for finder in f.detect)), OTHER_FORM)
         stock = tuple(span for f in forms for span in _spans(f.boilerplate, text))
-        endpoint = failing_side(text)
+        endpoint = failing_side(text) or side_hint
         causes = [cause for article in articles for cause in article.causes]
         ranked = sorted(
             (_rank(cause, text, stock, endpoint) for cause in causes),

@@ -70,6 +70,8 @@ class Text:
 
     def word_starts(self, literal: str, key: str) -> list[int]:
         """Positions where a word begins with `literal`, whose leading word characters start with `key`."""
+        if len(literal) > len(key) and literal not in self.lower:
+            return []
         starts: list[int] = []
         for word in self.prefixes(len(key)).get(key, ()):
             if word.startswith(literal):

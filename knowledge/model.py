@@ -130,6 +130,10 @@ class RankedCause:
     evidence: tuple[str, ...]
     from_text: bool = False
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RankedCause:
+        return cls(data["id"], float(data["score"]), tuple(data["evidence"]), bool(data.get("from_text")))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -153,6 +157,14 @@ class Diagnosis:
     def specific(self) -> bool:
         """True when the text itself points at the leading cause."""
         return bool(self.causes) and self.causes[0].from_text
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Diagnosis:
+        """The inverse of to_dict, for diagnoses read back from storage."""
+        causes = tuple(RankedCause.from_dict(cause) for cause in data.get("causes", ()))
+        return cls(
+            data["matched"], data.get("form"), data.get("endpoint"), causes, tuple(data.get("notes", ()))
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
