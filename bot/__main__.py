@@ -8,15 +8,13 @@ import signal
 import sys
 
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import console
 from bot.app import build_app, build_deps
 from bot.config import Settings, SettingsError
-from bot.conversation import followup_loop, replay_inbox
 from bot.deps import Deps
 from bot.server import build_web_app
+from bot.socket_mode import SocketModeRunner
 from bot.store import Store
 
 NO_CREDENTIALS = (
@@ -26,23 +24,24 @@ NO_CREDENTIALS = (
 
 
 async def serve_socket_mode(deps: Deps) -> None:
-    """Socket Mode: no public URL and no listening port; runs until SIGTERM or SIGINT."""
-    settings = deps.settings
-    app = build_app(deps)
-    handler = AsyncSocketModeHandler(
-        app, settings.slack_app_token, web_client=AsyncWebClient(base_url=settings.slack_api_url)
-    )
+    """Run in Socket Mode until SIGTERM or SIGINT."""
+    runner = SocketModeRunner(build_app(deps), deps)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await handler.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
-    auth = await app.client.auth_test()
-    await replay_inbox(app.client, deps, auth.get("user_id"))
-    followups = asyncio.create_task(followup_loop(app.client, deps))
+    await runner.start()
     await stop.wait()
-    followups.cancel()
-    await handler.close_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
+    await runner.stop()
+
+
+def mode(settings: Settings) -> str:
+    """Which front end the settings call for: "socket", "http" or "console"."""
+    if settings.slack_bot_token and settings.slack_app_token:
+        return "socket"
+    if settings.slack_bot_token and settings.slack_signing_secret:
+        return "http"
+    return "console"
 
 
 def main() -> int:
@@ -54,12 +53,13 @@ def main() -> int:
         return 2
     store = Store(settings.db_path)
     try:
-        if not settings.slack_bot_token or not (settings.slack_signing_secret or settings.slack_app_token):
+        chosen = mode(settings)
+        if chosen == "console":
             print(NO_CREDENTIALS, file=sys.stderr)
             color = sys.stdout.isatty() and not settings.no_color
             return console.run(store, sys.stdin, sys.stdout, color)
         deps = build_deps(settings, store)
-        if settings.slack_app_token:
+        if chosen == "socket":
             asyncio.run(serve_socket_mode(deps))
         else:
             web.run_app(build_web_app(build_app(deps), deps), host=settings.host, port=settings.port)

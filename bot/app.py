@@ -20,6 +20,8 @@ from bot.store import Store
 from bot.triage import Triager
 from knowledge.load import default_catalog
 
+ANSWERED_EVENTS = ("message", "app_mention")  # the events whose answers must survive a restart
+
 
 def build_client(settings: Settings) -> AsyncWebClient:
     """A Web API client for SLACK_API_URL that waits out 429s (Retry-After) and retries server errors."""
@@ -46,7 +48,8 @@ def build_app(deps: Deps, client: AsyncWebClient | None = None) -> AsyncApp:
     async def inbox(body: dict[str, Any], next: Any) -> BoltResponse | None:
         """Store an event before it is acknowledged; a retry or duplicate of a stored one is dropped."""
         event_id = body.get("event_id")
-        if body.get("type") == "event_callback" and isinstance(event_id, str):
+        answered = (body.get("event") or {}).get("type") in ANSWERED_EVENTS
+        if body.get("type") == "event_callback" and answered and isinstance(event_id, str):
             fresh = await asyncio.to_thread(
                 deps.store.receive_event, event_id, body.get("team_id") or "", body
             )

@@ -82,9 +82,16 @@ def _button(text: str, action_id: str, value: str, style: str | None = None) -> 
     return button
 
 
-def _block_chars(block: Block) -> int:
-    text = block.get("text")
-    return len(text.get("text", "")) if isinstance(text, dict) else 200
+def _block_chars(block: Any) -> int:
+    """All the text a block carries, its elements' and accessory's included."""
+    if isinstance(block, dict):
+        return sum(
+            len(value) if key == "text" and isinstance(value, str) else _block_chars(value)
+            for key, value in block.items()
+        )
+    if isinstance(block, list):
+        return sum(_block_chars(item) for item in block)
+    return 0
 
 
 def split_messages(blocks: Sequence[Block], fallback: str) -> list[Message]:
@@ -184,10 +191,18 @@ def answer_messages(answer: Answer, triage_id: int) -> list[Message]:
     return split_messages(blocks, fallback)
 
 
+MAX_CHECKLIST_ITEMS = 40
+MAX_CHECKLIST_ITEM_CHARS = 200
+
+
 def checklist_message(
     cause: Cause, items: Sequence[str], triage_id: int, ticks: Mapping[int, tuple[str, float]]
 ) -> Message:
-    """The checklist for one triage, with who ticked what and when, and the feedback buttons."""
+    """The checklist for one triage, with who ticked what and when, and the feedback buttons.
+
+    It stays one message (it is updated in place), so very long items are shortened and a very long
+    list shows its first steps, each time saying where the rest is.
+    """
     done = sum(1 for index in range(len(items)) if index in ticks)
     blocks: list[Block] = [
         {
@@ -198,18 +213,31 @@ def checklist_message(
             },
         }
     ]
-    for index, item in enumerate(items):
+    for index, item in enumerate(items[:MAX_CHECKLIST_ITEMS]):
+        shown = (
+            escape(item)
+            if len(item) <= MAX_CHECKLIST_ITEM_CHARS
+            else escape(_clip(item, MAX_CHECKLIST_ITEM_CHARS)) + " _(in full above)_"
+        )
         tick = ticks.get(index)
         if tick:
             when = datetime.fromtimestamp(tick[1], UTC).strftime("%Y-%m-%d %H:%M UTC")
-            text, label = f"✅ ~{escape(item)}~\n_done by <@{tick[0]}> at {when}_", "Undo"
+            text, label = f"✅ ~{shown}~\n_done by <@{tick[0]}> at {when}_", "Undo"
         else:
-            text, label = f"⬜ {escape(item)}", "Done"
+            text, label = f"⬜ {shown}", "Done"
         blocks.append(
             {
                 "type": "section",
-                "text": {"type": "mrkdwn", "text": _clip(text, MAX_SECTION_CHARS)},
+                "text": {"type": "mrkdwn", "text": text},
                 "accessory": _button(label, CHECKLIST_TOGGLE, f"{triage_id}:{index}"),
+            }
+        )
+    if len(items) > MAX_CHECKLIST_ITEMS:
+        rest = len(items) - MAX_CHECKLIST_ITEMS
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": f"+{rest} more steps in the answer above."}],
             }
         )
     buttons = [

@@ -16,7 +16,7 @@ PROMPT = "Paste a MigrationWiz error, then an empty line (Ctrl-D to quit):"
 
 def triage_and_render(triager: Triager, text: str, style: Style) -> str:
     """Diagnose one paste, record it like a Slack triage would be, and render the answer."""
-    outcome = triager.diagnose(text, TEAM)
+    outcome = triager.diagnose(text, TEAM, asked=True)
     if outcome.diagnosis.matched:
         triager.record(outcome, text, team_id=TEAM, via="console")
     secrets = ""

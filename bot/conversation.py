@@ -98,7 +98,7 @@ async def answer_message(
         return True
     channel, ts, user = event["channel"], event["ts"], event["user"]
     thread_ts = event.get("thread_ts") or ts
-    outcome = await asyncio.to_thread(deps.triager.diagnose, text, team_id)
+    outcome = await asyncio.to_thread(deps.triager.diagnose, text, team_id, None, mention)
     await warn_about_secrets(client, deps, outcome, channel, user)
     diagnosis = outcome.diagnosis
     if not diagnosis.matched:
@@ -203,7 +203,7 @@ async def answer_command(
 
     When the bot is not in the channel, the asker gets the whole answer privately, with how to invite it.
     """
-    outcome = await asyncio.to_thread(deps.triager.diagnose, text, team_id, side_hint)
+    outcome = await asyncio.to_thread(deps.triager.diagnose, text, team_id, side_hint, True)
     await warn_about_secrets(client, deps, outcome, channel, user)
     if not outcome.diagnosis.matched:
         await respond(

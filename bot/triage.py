@@ -30,9 +30,14 @@ class Triager:
         self.store = store
         self.classify = Classifier(catalog)
 
-    def diagnose(self, text: str, team_id: str, side_hint: Side | None = None) -> Outcome:
-        """Classify `text`; a match is re-ranked by this workspace's verdicts. Nothing is recorded yet."""
-        diagnosis = self.classify(text, side_hint)
+    def diagnose(
+        self, text: str, team_id: str, side_hint: Side | None = None, asked: bool = False
+    ) -> Outcome:
+        """Classify `text`; a match is re-ranked by this workspace's verdicts. Nothing is recorded yet.
+
+        `asked` marks text put to the bot directly (command, form, mention), which it reads more willingly.
+        """
+        diagnosis = self.classify(text, side_hint, asked)
         secrets = tuple(find_secrets(text))
         if diagnosis.matched:
             history = {cause: (v.fixed, v.not_this) for cause, v in self.store.cause_history(team_id).items()}

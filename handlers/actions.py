@@ -9,8 +9,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks import CHECKLIST_TOGGLE, FEEDBACK_FIXED, FEEDBACK_NOT_THIS, REMIND, SHOW_CAUSE
-from bot.conversation import refresh_checklist, show_cause
+from bot.blocks import CHECKLIST_TOGGLE, FEEDBACK_FIXED, FEEDBACK_NOT_THIS, REMIND, SHOW_CAUSE, Message
+from bot.conversation import post, refresh_checklist, show_cause
 from bot.deps import Deps
 
 VERDICTS = {FEEDBACK_FIXED: "fixed", FEEDBACK_NOT_THIS: "not_this"}
@@ -52,9 +52,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
         cause = deps.catalog.causes.get(cause_id)
         title = cause.title if cause else cause_id
         said = "was the fix" if kind == "fixed" else "was not the fix"
-        await client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, text=f"<@{user}> says _{title}_ {said}. Noted."
-        )
+        noted = Message(text=f"<@{user}> says _{title}_ {said}. Noted.")
+        await post(client, deps, channel, noted, thread_ts=thread_ts)
 
     app.action(FEEDBACK_FIXED)(verdict)
     app.action(FEEDBACK_NOT_THIS)(verdict)
@@ -77,6 +76,5 @@ def register(app: AsyncApp, deps: Deps) -> None:
             due_at=due,
             text=text,
         )
-        await client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, text=f"I will remind this thread in {cause.wait.hours} h."
-        )
+        notice = Message(text=f"I will remind this thread in {cause.wait.hours} h.")
+        await post(client, deps, channel, notice, thread_ts=thread_ts)

@@ -48,11 +48,16 @@ def _own_failure(gate: Gate, text: Text) -> bool:
     return False
 
 
-def _gate_accepts(gate: Gate, text: Text) -> bool:
-    """An unmistakable wording, or an own failure mention in this domain's context; not already fixed."""
+def _gate_accepts(gate: Gate, text: Text, asked: bool) -> bool:
+    """An unmistakable wording, or an own failure mention in this domain's context; not already fixed.
+
+    When someone asked the bot directly (`asked`), an own failure mention is enough.
+    """
     if _any(gate.resolved, text) and not _any(gate.unresolved, text):
         return False
-    return _any(gate.unmistakable, text) or (_own_failure(gate, text) and _any(gate.context, text))
+    if _any(gate.unmistakable, text):
+        return True
+    return _own_failure(gate, text) and (asked or _any(gate.context, text))
 
 
 def _rank(cause: Cause, text: Text, stock: Spans, endpoint: Side | None) -> RankedCause:
@@ -106,8 +111,12 @@ class Classifier:
         self._order = {cause_id: index for index, cause_id in enumerate(catalog.causes)}
         self._finders = FinderSet(_all_finders(catalog))
 
-    def __call__(self, text: str, side_hint: Side | None = None) -> Diagnosis:
-        """Classify `text`; `side_hint` is the failing side to assume when the text names none."""
+    def __call__(self, text: str, side_hint: Side | None = None, asked: bool = False) -> Diagnosis:
+        """Classify `text`; `side_hint` is the failing side to assume when the text names none.
+
+        `asked` is true when someone put the text to the bot directly (a command, a mention), so a
+        bare failure mention is enough; channel chatter also needs a word of this domain.
+        """
         notes: list[str] = []
         if len(text) > MAX_ANALYSED_CHARS:
             notes.append(f"Only the first {MAX_ANALYSED_CHARS:,} of {len(text):,} characters were read.")
@@ -118,7 +127,7 @@ class Classifier:
         if not any(literal in lowered for literal in self._trigger_literals):
             return Diagnosis(False, None, None, (), tuple(notes))
         plain = self._finders.prepare(Text(clean(text)))
-        articles = [article for article in self.catalog.articles if _gate_accepts(article.gate, plain)]
+        articles = [article for article in self.catalog.articles if _gate_accepts(article.gate, plain, asked)]
         if not articles:
             return Diagnosis(False, None, None, (), tuple(notes))
         return self._diagnose(plain, articles, notes, side_hint)
