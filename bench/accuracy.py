@@ -1,7 +1,7 @@
 """Classifier accuracy on each labelled case file: top-1, top-3, missed errors, matched chatter, sides.
 
 Run: python bench/accuracy.py. Prints figures; asserts nothing (tests/knowledge asserts the targets).
-The held-out file is scored in aggregate only: its texts are never printed.
+The held-out files are scored in aggregate only: their texts are never printed.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FILES = [
     ROOT.parent / "shared" / "cases" / "dev_cases.jsonl",
     ROOT / "tests" / "cases" / "own_cases.jsonl",
-    ROOT / "tests" / "cases" / "holdout_cases.jsonl",
     ROOT / "tests" / "cases" / "holdout2_cases.jsonl",
+    ROOT / "tests" / "cases" / "holdout3_cases.jsonl",
     ROOT / "tests" / "cases" / "foreign_clue_cases.jsonl",
 ]
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
@@ -16,11 +12,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 import handlers
 from bot.config import Settings
 from bot.deps import Deps
+from bot.inbox import inbox_middleware
 from bot.store import Store
 from bot.triage import Triager
 from knowledge.load import default_catalog
-
-ANSWERED_EVENTS = ("message", "app_mention")  # the events whose answers must survive a restart
 
 
 def build_client(settings: Settings) -> AsyncWebClient:
@@ -44,19 +39,6 @@ def build_app(deps: Deps, client: AsyncWebClient | None = None) -> AsyncApp:
         process_before_response=False,
     )
 
-    @app.middleware
-    async def inbox(body: dict[str, Any], next: Any) -> BoltResponse | None:
-        """Store an event before it is acknowledged; a retry or duplicate of a stored one is dropped."""
-        event_id = body.get("event_id")
-        answered = (body.get("event") or {}).get("type") in ANSWERED_EVENTS
-        if body.get("type") == "event_callback" and answered and isinstance(event_id, str):
-            fresh = await asyncio.to_thread(
-                deps.store.receive_event, event_id, body.get("team_id") or "", body
-            )
-            if not fresh:
-                return BoltResponse(status=200, body="")
-        await next()
-        return None
-
+    app.middleware(inbox_middleware(deps))
     handlers.register(app, deps)
     return app

@@ -78,7 +78,7 @@ async def post_answer(
             return False
         first = first or ts
     if first is not None:
-        await asyncio.to_thread(deps.store.set_answer, outcome.triage_id, channel, first)
+        await deps.db(deps.store.set_answer, outcome.triage_id, channel, first)
     return True
 
 
@@ -94,7 +94,9 @@ async def answer_message(
     if event.get("subtype") or event.get("bot_id") or not event.get("user") or not isinstance(text, str):
         return True
     mention = event.get("type") == "app_mention"
-    if not mention and bot_user_id and f"<@{bot_user_id}" in text:
+    if not mention and (
+        not deps.triager.classify.may_match(text) or (bot_user_id and f"<@{bot_user_id}" in text)
+    ):
         return True
     channel, ts, user = event["channel"], event["ts"], event["user"]
     thread_ts = event.get("thread_ts") or ts
@@ -106,9 +108,9 @@ async def answer_message(
             return await post(client, deps, channel, Message(text=USAGE), thread_ts=thread_ts) is not None
         return True
     top = diagnosis.causes[0].id if diagnosis.causes else None
-    if not mention and await asyncio.to_thread(deps.store.already_answered, team_id, channel, thread_ts, top):
+    if not mention and await deps.db(deps.store.already_answered, team_id, channel, thread_ts, top):
         return True
-    outcome = await asyncio.to_thread(
+    outcome = await deps.db(
         deps.triager.record,
         outcome,
         text,
@@ -154,11 +156,11 @@ async def show_cause(
 async def post_due_followups(client: AsyncWebClient, deps: Deps, now: float | None = None) -> int:
     """Post every reminder whose wait is over in its thread; returns how many went out."""
     sent = 0
-    for followup in await asyncio.to_thread(deps.store.due_followups, now):
+    for followup in await deps.db(deps.store.due_followups, now):
         if await post(
             client, deps, followup.channel, Message(text=followup.text), thread_ts=followup.thread_ts
         ):
-            await asyncio.to_thread(deps.store.complete_followup, followup.id)
+            await deps.db(deps.store.complete_followup, followup.id)
             sent += 1
     return sent
 
@@ -176,13 +178,13 @@ async def followup_loop(client: AsyncWebClient, deps: Deps, interval: float = 60
 async def replay_inbox(client: AsyncWebClient, deps: Deps, bot_user_id: str | None) -> int:
     """Finish events that were acknowledged but not answered before a restart; returns how many."""
     finished = 0
-    for item in await asyncio.to_thread(deps.store.pending_events):
+    for item in await deps.db(deps.store.pending_events):
         event = item.payload.get("event", {})
         if event.get("type") in ("message", "app_mention") and not await answer_message(
             client, deps, event, item.team_id, bot_user_id
         ):
             continue
-        await asyncio.to_thread(deps.store.finish_event, item.event_id)
+        await deps.db(deps.store.finish_event, item.event_id)
         finished += 1
     return finished
 
@@ -221,16 +223,14 @@ async def answer_command(
                 response_type="ephemeral", text="Slack refused my answer just now; please try again."
             )
             return
-        outcome = await asyncio.to_thread(
-            deps.triager.record, outcome, text, team_id=team_id, via=via, user=user
-        )
+        outcome = await deps.db(deps.triager.record, outcome, text, team_id=team_id, via=via, user=user)
         assert outcome.triage_id is not None
         for message in answer_messages(outcome.answer, outcome.triage_id):
             await respond(response_type="ephemeral", **message.payload())
         await respond(response_type="ephemeral", text=INVITE)
         return
     ts = str(response["ts"])
-    outcome = await asyncio.to_thread(
+    outcome = await deps.db(
         deps.triager.record,
         outcome,
         text,

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import ParamSpec, TypeVar
 
 from bot.config import Settings
 from bot.store import Store
 from bot.triage import Triager
 from knowledge.model import Catalog
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -19,6 +27,22 @@ class Deps:
     store: Store
     triager: Triager
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("why401"))
+    db_thread: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="why401-db")
+    )
+    inbox_thread: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="why401-inbox")
+    )
+
+    async def db(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a store call off the event loop on the store's own thread, never queued behind CPU work."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.db_thread, functools.partial(call, *args, **kwargs))
+
+    async def inbox(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Like `db`, on a thread of its own, so acknowledgements never wait behind answering work."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.inbox_thread, functools.partial(call, *args, **kwargs))
 
     @property
     def catalog(self) -> Catalog:

@@ -7,6 +7,7 @@ import contextlib
 import json
 from collections.abc import AsyncIterator
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
@@ -29,13 +30,14 @@ def build_web_app(app: AsyncApp, deps: Deps, followup_interval: float = 60.0) ->
         return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
     async def health(_: web.Request) -> web.Response:
-        database = await asyncio.to_thread(deps.store.healthy)
+        database = await deps.db(deps.store.healthy)
         ok = ready["ok"] and database
         body = {"ok": ok, "ready": ready["ok"], "database": "ok" if database else "unavailable"}
         return web.Response(status=200 if ok else 503, text=json.dumps(body), content_type="application/json")
 
     async def lifecycle(_: web.Application) -> AsyncIterator[None]:
         client = app.client
+        client.session = aiohttp.ClientSession()  # one pool of connections to Slack, shared by every request
         auth = await client.auth_test()
         await replay_inbox(client, deps, auth.get("user_id"))
         task = asyncio.create_task(followup_loop(client, deps, followup_interval))
@@ -45,6 +47,7 @@ def build_web_app(app: AsyncApp, deps: Deps, followup_interval: float = 60.0) ->
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        await client.session.close()
 
     web_app.router.add_post(EVENTS_PATH, events)
     web_app.router.add_get(HEALTH_PATH, health)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -25,6 +26,7 @@ class SocketModeRunner:
         self._followups: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        self.app.client.session = aiohttp.ClientSession()  # one pool of connections to Slack
         await self.handler.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
         auth = await self.app.client.auth_test()
         await replay_inbox(self.app.client, self.deps, auth.get("user_id"))
@@ -38,3 +40,5 @@ class SocketModeRunner:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._followups
         await self.handler.close_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
+        if self.app.client.session is not None:
+            await self.app.client.session.close()

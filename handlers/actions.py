@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -33,7 +32,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     async def toggle(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         triage_id, item, channel, ts, _ = _target(body)
-        await asyncio.to_thread(deps.store.toggle_item, triage_id, int(item), body["user"]["id"])
+        await deps.db(deps.store.toggle_item, triage_id, int(item), body["user"]["id"])
         await refresh_checklist(client, deps, triage_id, channel, ts)
 
     @app.action(SHOW_CAUSE)
@@ -48,7 +47,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         triage_id, cause_id, channel, _, thread_ts = _target(body)
         user, kind = body["user"]["id"], VERDICTS[body["actions"][0]["action_id"]]
-        await asyncio.to_thread(deps.store.record_verdict, triage_id, cause_id, kind, user)
+        await deps.db(deps.store.record_verdict, triage_id, cause_id, kind, user)
         cause = deps.catalog.causes.get(cause_id)
         title = cause.title if cause else cause_id
         said = "was the fix" if kind == "fixed" else "was not the fix"
@@ -67,7 +66,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             return
         due = time.time() + cause.wait.hours * 3600
         text = f"⏰ The {cause.wait.hours} h wait for _{cause.title}_ is over: run Verify Credentials again."
-        await asyncio.to_thread(
+        await deps.db(
             deps.store.schedule_followup,
             triage_id=triage_id,
             team_id=body.get("team", {}).get("id", ""),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -40,7 +39,7 @@ async def _stats(deps: Deps, team_id: str) -> Any:
     titles = {cause_id: cause.title for cause_id, cause in deps.catalog.causes.items()}
     windows = []
     for days in STATS_WINDOWS:
-        rows = await asyncio.to_thread(deps.store.stats, team_id, days, time.time())
+        rows = await deps.db(deps.store.stats, team_id, days, time.time())
         windows.append(
             (
                 days,

@@ -35,9 +35,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @app.event("app_home_opened")
     async def opened(event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
         team_id = context.team_id or ""
-        recent = await asyncio.to_thread(deps.store.recent_triages, team_id, 10)
-        open_lists = await asyncio.to_thread(deps.store.open_checklists, team_id, 10)
-        week = await asyncio.to_thread(deps.store.stats, team_id, 7, time.time())
+        recent = await deps.db(deps.store.recent_triages, team_id, 10)
+        open_lists = await deps.db(deps.store.open_checklists, team_id, 10)
+        week = await deps.db(deps.store.stats, team_id, 7, time.time())
         links = await asyncio.gather(*(_link(client, triage) for triage in (*recent, *open_lists)))
         labelled = [
             (_label(deps, triage), link) for triage, link in zip((*recent, *open_lists), links, strict=True)

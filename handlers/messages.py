@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
@@ -10,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import answer_message
 from bot.deps import Deps
+from bot.inbox import INBOX_KEY
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -17,8 +17,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
         body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         team_id = body.get("team_id") or context.team_id or ""
-        if await answer_message(client, deps, event, team_id, context.bot_user_id) and body.get("event_id"):
-            await asyncio.to_thread(deps.store.finish_event, body["event_id"])
+        done = await answer_message(client, deps, event, team_id, context.bot_user_id)
+        if done and context.get(INBOX_KEY):
+            await deps.db(deps.store.finish_event, context[INBOX_KEY])
 
     app.event("message")(on_event)
     app.event("app_mention")(on_event)

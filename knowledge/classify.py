@@ -111,6 +111,11 @@ class Classifier:
         self._order = {cause_id: index for index, cause_id in enumerate(catalog.causes)}
         self._finders = FinderSet(_all_finders(catalog))
 
+    def may_match(self, text: str) -> bool:
+        """A cheap necessary condition for a match: a gate phrase's leading literal is in the text."""
+        lowered = text[:MAX_ANALYSED_CHARS].lower()
+        return any(literal in lowered for literal in self._trigger_literals)
+
     def __call__(self, text: str, side_hint: Side | None = None, asked: bool = False) -> Diagnosis:
         """Classify `text`; `side_hint` is the failing side to assume when the text names none.
 
@@ -123,8 +128,7 @@ class Classifier:
             text = text[:MAX_ANALYSED_CHARS]
         if not text.strip():
             return Diagnosis(False, None, None, (), (*notes, "The text is empty."))
-        lowered = text.lower()
-        if not any(literal in lowered for literal in self._trigger_literals):
+        if not self.may_match(text):
             return Diagnosis(False, None, None, (), tuple(notes))
         plain = self._finders.prepare(Text(clean(text)))
         articles = [article for article in self.catalog.articles if _gate_accepts(article.gate, plain, asked)]
