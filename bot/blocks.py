@@ -20,6 +20,11 @@ MAX_HEADER_CHARS = 150
 MAX_BUTTON_CHARS = 75
 MAX_MESSAGE_CHARS = 10_000  # Slack refuses long block totals (msg_blocks_too_long) around 11-13k
 MAX_FALLBACK_CHARS = 3000
+USAGE = (
+    "Paste a MigrationWiz error (the 401 Unauthorized, DatabaseNotFoundException or Basic Auth Disabled "
+    "text, or an AADSTS code) and I will tell you the likely cause and the fix. `/why401 <error>` works "
+    "anywhere; `/why401` alone opens a form for long pastes; `/why401 stats` shows what fixed things lately."
+)
 
 Block = dict[str, Any]
 
@@ -360,11 +365,5 @@ def home_view(
     )
     blocks += _sections(f"*Open checklists*\n{linked(open_checklists) or '_All done._'}")
     blocks += _sections("*Top causes this week*\n" + ("\n".join(week_lines) or "_No triages this week._"))
-    blocks += _sections(f"*How to use me*\n{escape(USAGE_TEXT)}")
+    blocks += _sections(f"*How to use me*\n{USAGE}")
     return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
-
-
-USAGE_TEXT = (
-    "Paste a MigrationWiz 401 error in a channel I am in, mention me, or type /why401 followed by the error. "
-    "/why401 alone opens a form for long pastes; /why401 stats shows what fixed things lately."
-)

@@ -13,16 +13,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answer import checklist_for
-from bot.blocks import Message, answer_messages, cause_messages, checklist_message, summary_message
+from bot.blocks import USAGE, Message, answer_messages, cause_messages, checklist_message, summary_message
 from bot.deps import Deps
 from bot.triage import Outcome
 from knowledge.model import Side
 
-USAGE = (
-    "Paste a MigrationWiz error (the 401 Unauthorized, DatabaseNotFoundException or Basic Auth Disabled "
-    "text, or an AADSTS code) and I will tell you the likely cause and the fix. `/why401 <error>` works "
-    "anywhere; `/why401` alone opens a form for long pastes; `/why401 stats` shows what fixed things lately."
-)
 SECRET_WARNING = (
     "Your message seems to contain a {kinds}. Please delete the message and rotate that secret: I cannot "
     "delete other people's messages. I did not store or repeat it."
@@ -66,19 +61,21 @@ async def warn_about_secrets(
 async def post_answer(
     client: AsyncWebClient, deps: Deps, outcome: Outcome, channel: str, thread_ts: str
 ) -> bool:
-    """Post the answer and its checklist in the thread; True when every message went out."""
+    """Post the answer and its checklist in the thread; True when every message went out.
+
+    The answer is recorded as given once its first message is out, so a retry after a partial failure
+    does not post the same answer again.
+    """
     assert outcome.triage_id is not None and outcome.answer.lead is not None
     messages = answer_messages(outcome.answer, outcome.triage_id)
     cause = outcome.answer.lead.cause
     messages.append(checklist_message(cause, checklist_for(cause), outcome.triage_id, {}))
-    first: str | None = None
-    for message in messages:
+    for index, message in enumerate(messages):
         ts = await post(client, deps, channel, message, thread_ts=thread_ts)
         if ts is None:
             return False
-        first = first or ts
-    if first is not None:
-        await deps.db(deps.store.set_answer, outcome.triage_id, channel, first)
+        if index == 0:
+            await deps.db(deps.store.set_answer, outcome.triage_id, channel, ts)
     return True
 
 

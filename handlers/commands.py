@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks import paste_modal, stats_message
-from bot.conversation import USAGE, answer_command
+from bot.blocks import USAGE, paste_modal, stats_message
+from bot.conversation import answer_command
 from bot.deps import Deps
 
 STATS_WINDOWS = (7, 30)
