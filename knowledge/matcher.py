@@ -41,6 +41,7 @@ class Text:
         self._vocabulary: frozenset[str] | None = None
         self._by_prefix: dict[int, dict[str, list[str]]] = {}
         self._positions: dict[str, list[int]] = {}
+        self._starts: dict[str, list[int]] = {}
         self.ruled_out: frozenset[Finder] = frozenset()
 
     def prefixes(self, length: int) -> dict[str, list[str]]:
@@ -70,14 +71,17 @@ class Text:
 
     def word_starts(self, literal: str, key: str) -> list[int]:
         """Positions where a word begins with `literal`, whose leading word characters start with `key`."""
-        if len(literal) > len(key) and literal not in self.lower:
-            return []
+        cached = self._starts.get(literal)
+        if cached is not None:
+            return cached
         starts: list[int] = []
-        for word in self.prefixes(len(key)).get(key, ()):
-            if word.startswith(literal):
-                starts.extend(self._word_positions(word))
-            elif literal.startswith(word):  # the literal runs past this word ("at the")
-                starts.extend(at for at in self._word_positions(word) if self.lower.startswith(literal, at))
+        if len(literal) <= len(key) or literal in self.lower:
+            for word in self.prefixes(len(key)).get(key, ()):
+                if word.startswith(literal):
+                    starts.extend(self._word_positions(word))
+                elif literal.startswith(word):  # the literal runs past this word ("at the")
+                    starts.extend(at for at in self._word_positions(word) if self.lower.startswith(literal, at))
+        self._starts[literal] = starts
         return starts
 
     def occurrences(self, literal: str) -> Iterator[int]:
