@@ -1,7 +1,9 @@
 """Classifier accuracy on each labelled case file: top-1, top-3, missed errors, matched chatter, sides.
 
 Run: python bench/accuracy.py. Prints figures; asserts nothing (tests/knowledge asserts the targets).
-The held-out files are scored in aggregate only: their texts are never printed.
+The held-out files are scored in aggregate only: their texts are never printed. foreign_clue_cases and
+gap_cases hold known gaps (clues only in another language; evidence pastes with no failure word, timelines
+that need date arithmetic), reported here and not asserted.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ FILES = [
     ROOT / "tests" / "cases" / "holdout2_cases.jsonl",
     ROOT / "tests" / "cases" / "holdout3_cases.jsonl",
     ROOT / "tests" / "cases" / "foreign_clue_cases.jsonl",
+    ROOT / "tests" / "cases" / "gap_cases.jsonl",
 ]
 
 

@@ -80,7 +80,9 @@ class Text:
                 if word.startswith(literal):
                     starts.extend(self._word_positions(word))
                 elif literal.startswith(word):  # the literal runs past this word ("at the")
-                    starts.extend(at for at in self._word_positions(word) if self.lower.startswith(literal, at))
+                    starts.extend(
+                        at for at in self._word_positions(word) if self.lower.startswith(literal, at)
+                    )
         self._starts[literal] = starts
         return starts
 

@@ -11,7 +11,7 @@ _SOURCE = (
     r"(?<!open[\s-])\bsource(?![\s-](?:code|of\s+truth|files?\b|control))"
     r"|\bsrc\b|\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bsource-side\b|\bfrom[\s-]side\b"
     r"|\bon-?prem(?:ises)?\s+source\b|\b(?:old|legacy)\s+(?:exchange|server|box|environment)\b"
-    r"|\bquell\w*|\borigen\b|\borigem\b|\bbron\b|\bźródł\w*|\bzrodl\w*"
+    r"|\bquell(?:e\b|-|server|tenant|umgebung|system|postf)|\borigen\b|\borigem\b|\bbron\b|\bźródł\w*|\bzrodl\w*"
 )
 _DESTINATION = (
     r"\bdestination\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)"
@@ -33,8 +33,9 @@ _DECISIVE: dict[Side, Finder] = {
             rf"\b(?:checking|verifying|verify)\s+(?:the\s+)?(?:{words})\s+credentials"
             rf"|\b(?:{words})(?:\s+(?:side|endpoint|tenant|admin|account|server|mailboxe?s?|users?|creds?|credentials"
             rf"|verify|verification|migration|sign-?in|login|pass|run|batch|sync|job))?"
-            rf"\W{{0,4}}(?:is\s+|are\s+|keeps\s+|still\s+)?"
-            rf"(?:giving\s+|throwing\s+|returning\s+|showing\s+|getting\s+|gives\s+|throws\s+|returns\s+)?{_FAILURE}"
+            rf"\W{{0,4}}(?:is\s+|are\s+|keeps\s+|still\s+|now\s+)?"
+            rf"(?:giving\s+|throwing\s+|returning\s+|showing\s+|getting\s+|gives\s+|throws\s+|returns\s+"
+            rf"|says\s+|shows\s+|reports\s+)?{_FAILURE}"
             rf"|\b{_FAILURE}\s+(?:on|from|at|for|in|against)\s+(?:the\s+)?(?:{words})"
         )
     )
