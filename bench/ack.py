@@ -22,13 +22,15 @@ classifier's literal prefilter (why401 stores and classifies it, though it never
   through the same route shape: the floor the framework itself sets.
 
 `--spans` times, in this process, where an acknowledgement waits while why401 is measured: the aiohttp
-handler per group, the inbox write (awaited, on its thread, its wait for the store's lock), classification
-on the default pool, the event-loop thread's CPU, idle and other time, and the loop's lag, with the loop
-thread's stack sampled whenever the lag passes STALL_THRESHOLD_S. `--profile` runs cProfile on the loop
-thread over why401's measured run instead (the two distort each other, so they are separate runs).
-`--switch-interval` sets `sys.setswitchinterval` (CPython's default is 5 ms), to see how much of a stall is
-threads handing the GIL to one another. Access logs are off, and why401's follow-up loop runs once at
-start-up and then sleeps for the whole run.
+handler per group (both apps), the inbox write (as the middleware awaits it, and on the inbox thread: wall
+and CPU), every wait for and hold of the Store's connection lock by thread, classification on the default
+pool (wall and CPU), the event-loop thread's time (CPU; in select, which includes taking the GIL back after
+epoll; other waits: mostly the GIL) and the loop's lag, with the loop thread's stack sampled whenever the
+lag passes STALL_THRESHOLD_S. `--profile` runs cProfile on the loop thread over each app's measured run
+instead and prints own time per package in us per event, side by side (the two options distort each other,
+so they are separate runs). `--switch-interval` sets `sys.setswitchinterval` (CPython's default is 5 ms), to
+see how much threads handing the GIL to one another matters. Access logs are off, and why401's follow-up
+loop runs once at start-up and then sleeps for the whole run.
 """
 
 from __future__ import annotations
@@ -327,7 +329,7 @@ def signed_headers(body: bytes, verifier: SignatureVerifier, kind: str) -> dict[
     return {
         "Content-Type": "application/json",
         "X-Slack-Request-Timestamp": stamp,
-        "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body),
+        "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body) or "",
         KIND_HEADER: kind,
     }
 
@@ -486,7 +488,7 @@ def handler_timing(spans: Spans) -> Callable[..., Awaitable[web.StreamResponse]]
 
 def stack_of(frame: FrameType | None) -> str:
     """The innermost STACK_DEPTH frames of a stack, innermost first: `file:function`."""
-    parts = []
+    parts: list[str] = []
     while frame is not None and len(parts) < STACK_DEPTH:
         parts.append(f"{Path(frame.f_code.co_filename).name}:{frame.f_code.co_name}")
         frame = frame.f_back
@@ -818,8 +820,8 @@ def print_spans(why: Spans, bare: Spans) -> None:
     print("spans (--spans), during the measured runs; times in the main process:")
     for name, spans in (("why401", why), ("bare Bolt", bare)):
         for kind in KINDS:
-            span_line_text = span_line(f"{name} aiohttp handler, {kind}", spans.handler.get(kind, []))
-            print(span_line_text)
+            if spans.handler.get(kind):
+                print(span_line(f"{name} aiohttp handler, {kind}", spans.handler[kind]))
     for name in sorted(why.named):
         if name != "loop lag":
             print(span_line(f"why401 {name}", why.named[name]))
