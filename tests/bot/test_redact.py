@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+JWT = "eyJ0eXAiOiJKV1QiLCJhbGciOi.eyJhdWQiOiJodHRwczovL291dGxvb2s.c2lnbmF0dXJlX2hlcmU"
+
 from bot.redact import REDACTED, find_secrets, redact
 
 
@@ -23,11 +25,7 @@ from bot.redact import REDACTED, find_secrets, redact
             "f3A8Q~klmnopqrstuvwxyz0123456789ABCDEFGHI",
             "client secret",
         ),
-        (
-            "Authorization: Bearer eyJ0eXAiOiJKV1QiLCJhbGciOi.eyJhdWQiOiJodHRwczovL291dGxvb2s.c2lnbmF0dXJlX2hlcmU",
-            "eyJ0eXAiOiJKV1QiLCJhbGciOi.eyJhdWQiOiJodHRwczovL291dGxvb2s.c2lnbmF0dXJlX2hlcmU",
-            "token",
-        ),
+        ("Authorization: Bearer " + JWT, JWT, "token"),
         ("bot token xoxb-1234567890-abcdefghijkl leaked", "xoxb-1234567890-abcdefghijkl", "token"),
     ],
 )
