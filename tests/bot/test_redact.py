@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-JWT = "eyJ0eXAiOiJKV1QiLCJhbGciOi.eyJhdWQiOiJodHRwczovL291dGxvb2s.c2lnbmF0dXJlX2hlcmU"
-
 from bot.redact import REDACTED, find_secrets, redact
+
+JWT = "eyJ0eXAiOiJKV1QiLCJhbGciOi.eyJhdWQiOiJodHRwczovL291dGxvb2s.c2lnbmF0dXJlX2hlcmU"
 
 
 @pytest.mark.parametrize(
