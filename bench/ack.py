@@ -739,7 +739,6 @@ async def bench_why401(
         if replies.failed:
             notes.append(f"why401 failed Web API calls: {replies.failed}")
     finally:
-        deps.inbox_thread.shutdown(wait=True)
         deps.db_thread.shutdown(wait=True)
         store.close()
     return run, notes

@@ -1,16 +1,23 @@
-"""`python -m bot`: serve Slack in Socket Mode or HTTP mode, or open the local console without credentials."""
+"""`python -m bot`: serve Slack in Socket Mode or HTTP mode, or open the local console without credentials.
+
+`python -m bot answer` runs an extra answering worker on the same database (with WHY401_ANSWER_IN_PROCESS=0
+on the web process, answering happens only in such workers).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
 
+import aiohttp
 from aiohttp import web
 
 from bot import console
-from bot.app import build_app, build_deps
+from bot.answerer import Answerer
+from bot.app import build_app, build_client, build_deps
 from bot.config import Settings, SettingsError
 from bot.deps import Deps
 from bot.server import build_web_app
@@ -35,6 +42,25 @@ async def serve_socket_mode(deps: Deps) -> None:
     await runner.stop()
 
 
+async def serve_answerer(deps: Deps) -> None:
+    """Answer stored events as a worker process of its own, until SIGTERM or SIGINT."""
+    client = build_client(deps.settings)
+    client.session = aiohttp.ClientSession()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        auth = await client.auth_test()
+        task = asyncio.create_task(Answerer(client, deps, auth.get("user_id")).run())
+        await stop.wait()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    finally:
+        await client.session.close()
+
+
 def mode(settings: Settings) -> str:
     """Which front end the settings call for: "socket", "http" or "console"."""
     if settings.slack_bot_token and settings.slack_app_token:
@@ -54,6 +80,12 @@ def main() -> int:
     store = Store(settings.db_path)
     try:
         chosen = mode(settings)
+        if sys.argv[1:] == ["answer"]:
+            if chosen == "console":
+                print("why401: answering needs SLACK_BOT_TOKEN (and the same WHY401_DB as the web process)")
+                return 2
+            asyncio.run(serve_answerer(build_deps(settings, store)))
+            return 0
         if chosen == "console":
             print(NO_CREDENTIALS, file=sys.stderr)
             color = sys.stdout.isatty() and not settings.no_color

@@ -28,6 +28,7 @@ class Settings:
     graph_url: str = "https://graph.microsoft.com"
     ca_bundle: Path | None = None
     no_color: bool = False
+    answer_in_process: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -55,4 +56,5 @@ class Settings:
             graph_url=(get("WHY401_GRAPH_URL") or cls.graph_url).rstrip("/"),
             ca_bundle=Path(ca_bundle) if ca_bundle else None,
             no_color="NO_COLOR" in env,
+            answer_in_process=(get("WHY401_ANSWER_IN_PROCESS") or "1") not in ("0", "false", "no"),
         )

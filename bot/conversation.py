@@ -97,7 +97,7 @@ async def answer_message(
         return True
     channel, ts, user = event["channel"], event["ts"], event["user"]
     thread_ts = event.get("thread_ts") or ts
-    outcome = await asyncio.to_thread(deps.triager.diagnose, text, team_id, None, mention)
+    outcome = deps.triager.diagnose(text, team_id, None, mention)  # CPU-bound and short: a thread costs more
     await warn_about_secrets(client, deps, outcome, channel, user)
     diagnosis = outcome.diagnosis
     if not diagnosis.matched:
@@ -172,20 +172,6 @@ async def followup_loop(client: AsyncWebClient, deps: Deps, interval: float = 60
         await asyncio.sleep(interval)
 
 
-async def replay_inbox(client: AsyncWebClient, deps: Deps, bot_user_id: str | None) -> int:
-    """Finish events that were acknowledged but not answered before a restart; returns how many."""
-    finished = 0
-    for item in await deps.db(deps.store.pending_events):
-        event = item.payload.get("event", {})
-        if event.get("type") in ("message", "app_mention") and not await answer_message(
-            client, deps, event, item.team_id, bot_user_id
-        ):
-            continue
-        await deps.db(deps.store.finish_event, item.event_id)
-        finished += 1
-    return finished
-
-
 async def answer_command(
     client: AsyncWebClient,
     deps: Deps,
@@ -202,7 +188,7 @@ async def answer_command(
 
     When the bot is not in the channel, the asker gets the whole answer privately, with how to invite it.
     """
-    outcome = await asyncio.to_thread(deps.triager.diagnose, text, team_id, side_hint, True)
+    outcome = deps.triager.diagnose(text, team_id, side_hint, True)
     await warn_about_secrets(client, deps, outcome, channel, user)
     if not outcome.diagnosis.matched:
         await respond(

@@ -27,22 +27,15 @@ class Deps:
     store: Store
     triager: Triager
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("why401"))
+    stored: asyncio.Event = field(default_factory=asyncio.Event)  # set when the inbox takes an event
     db_thread: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="why401-db")
-    )
-    inbox_thread: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="why401-inbox")
     )
 
     async def db(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a store call off the event loop on the store's own thread, never queued behind CPU work."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.db_thread, functools.partial(call, *args, **kwargs))
-
-    async def inbox(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Like `db`, on a thread of its own, so acknowledgements never wait behind answering work."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.inbox_thread, functools.partial(call, *args, **kwargs))
 
     @property
     def catalog(self) -> Catalog:

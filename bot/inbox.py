@@ -38,10 +38,11 @@ def inbox_middleware(deps: Deps) -> Middleware:
             and isinstance(event_id, str)
             and _may_need_answer(deps, body)
         ):
-            fresh = await deps.inbox(deps.store.receive_event, event_id, body.get("team_id") or "", body)
+            fresh = deps.store.receive_event(event_id, body.get("team_id") or "", body)
             if not fresh:
                 return BoltResponse(status=200, body="")
             context[INBOX_KEY] = event_id
+            deps.stored.set()
         await next()
         return None
 

@@ -12,7 +12,8 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
-from bot.conversation import followup_loop, replay_inbox
+from bot.answerer import answering
+from bot.conversation import followup_loop
 from bot.deps import Deps
 
 EVENTS_PATH = "/slack/events"
@@ -39,14 +40,14 @@ def build_web_app(app: AsyncApp, deps: Deps, followup_interval: float = 60.0) ->
         client = app.client
         client.session = aiohttp.ClientSession()  # one pool of connections to Slack, shared by every request
         auth = await client.auth_test()
-        await replay_inbox(client, deps, auth.get("user_id"))
-        task = asyncio.create_task(followup_loop(client, deps, followup_interval))
-        ready["ok"] = True
-        yield
-        ready["ok"] = False
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        async with answering(client, deps, auth.get("user_id")):
+            followups = asyncio.create_task(followup_loop(client, deps, followup_interval))
+            ready["ok"] = True
+            yield
+            ready["ok"] = False
+            followups.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await followups
         await client.session.close()
 
     web_app.router.add_post(EVENTS_PATH, events)

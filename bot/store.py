@@ -92,6 +92,14 @@ def m001_initial(db: Database) -> None:
     db.table("probe_audit").create_index(["account", "at"])
 
 
+@migrations()
+def m002_inbox_claims(db: Database) -> None:
+    """Let several answering workers share the inbox: each event is claimed by one at a time."""
+    db.table("events").add_column("claimed_by", str)
+    db.table("events").add_column("claimed_at", float)
+    db.table("events").create_index(["finished_at", "claimed_at"])
+
+
 @dataclass(frozen=True)
 class InboxItem:
     """A Slack event stored before it was acknowledged and not yet answered."""
@@ -187,6 +195,13 @@ class Store:
         self._db.execute("PRAGMA foreign_keys = ON")
         with self._write():  # IMMEDIATE: two processes starting together apply the migrations once
             migrations.apply(self._db)
+        # The inbox has a connection and lock of its own: an acknowledgement never waits for answering work.
+        self._inbox, self._inbox_lock = self._db.conn, self._lock
+        if str(path) != ":memory:":
+            self._inbox = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            self._inbox.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self._inbox.execute("PRAGMA synchronous = NORMAL")
+            self._inbox_lock = threading.Lock()
 
     def _enable_wal(self) -> None:
         """Switch to WAL, retrying: it fails at once while another process opens the same new file."""
@@ -213,7 +228,10 @@ class Store:
             return False
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connections."""
+        with self._inbox_lock:
+            if self._inbox is not self._db.conn:
+                self._inbox.close()
         with self._lock:
             self._db.close()
 
@@ -248,12 +266,17 @@ class Store:
     def receive_event(
         self, event_id: str, team_id: str, payload: dict[str, Any], now: float | None = None
     ) -> bool:
-        """Store an event before it is acknowledged; False if this event_id was seen before (a retry)."""
-        with self._write() as db:
-            cursor = db.execute(
-                "insert or ignore into events (event_id, team_id, payload, received_at) values (?, ?, ?, ?)",
-                [event_id, team_id, json.dumps(payload), _now(now)],
-            )
+        """Store an event before it is acknowledged; False if this event_id was seen before (a retry).
+
+        Fast enough (a single insert on the inbox's own connection) to call on the event loop.
+        """
+        with self._inbox_lock:
+            with self._inbox:  # one transaction, committed on exit
+                cursor = self._inbox.execute(
+                    "insert or ignore into events (event_id, team_id, payload, received_at)"
+                    " values (?, ?, ?, ?)",
+                    [event_id, team_id, json.dumps(payload), _now(now)],
+                )
             return cursor.rowcount == 1
 
     def finish_event(self, event_id: str, now: float | None = None) -> None:
@@ -262,6 +285,39 @@ class Store:
             db.execute(
                 "update events set finished_at = ? where event_id = ? and finished_at is null",
                 [_now(now), event_id],
+            )
+
+    def claim_events(
+        self, worker: str, limit: int = 10, stale_after: float = 60.0, now: float | None = None
+    ) -> list[InboxItem]:
+        """Claim up to `limit` unanswered events for `worker`, oldest first.
+
+        An event claimed by a worker that has not finished it within `stale_after` seconds (it died) may
+        be claimed again; an event is finished by exactly one worker.
+        """
+        at = _now(now)
+        with self._write() as db:
+            rows = list(
+                db.query(
+                    "select event_id, team_id, payload, received_at from events where finished_at is null"
+                    " and (claimed_at is null or claimed_at < ?) order by received_at, rowid limit ?",
+                    [at - stale_after, limit],
+                )
+            )
+            marks = ",".join("?" * len(rows))
+            db.execute(
+                f"update events set claimed_by = ?, claimed_at = ? where event_id in ({marks})",
+                [worker, at, *(row["event_id"] for row in rows)],
+            )
+        return [InboxItem(**{**row, "payload": json.loads(row["payload"])}) for row in rows]
+
+    def release_claims(self, worker: str) -> None:
+        """Give back the unfinished events `worker` claimed (it is stopping), so others take them at once."""
+        with self._write() as db:
+            db.execute(
+                "update events set claimed_by = null, claimed_at = null"
+                " where claimed_by = ? and finished_at is null",
+                [worker],
             )
 
     def pending_events(self) -> list[InboxItem]:

@@ -18,7 +18,7 @@ _WORD = re.compile(r"\w+")
 _KEY = 3
 _MAX_HEADS = 256
 _SMALL_SET = 10
-_SELECTIVE = 6
+_SELECTIVE = 12
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 
 Head = tuple[str, bool]  # (lowercase literal a match starts with, whether it must start a word)
@@ -156,10 +156,11 @@ def _heads(items: list[Any], anchored: bool = False, prefix: str = "") -> set[He
             low, high, body = value
             if high == 0:
                 continue
-            if low == 0 and len(prefix) >= _KEY:
-                return done
-            if _is_space(body):  # in a Text a run of white space is one space
+            space = _is_space(body)
+            if space:  # in a Text a run of white space is one space
                 high = 1
+            elif low == 0 and len(prefix) >= _KEY:
+                return done
             first = _heads(list(body.data) + (rest if high == 1 else []), anchored, prefix)
             fanned = first if low > 0 else _union([first, _heads(rest, anchored, prefix)])
             return fanned if fanned is not None else done

@@ -264,6 +264,25 @@ def test_threads_and_processes_share_one_file(tmp_path: Path) -> None:
         counts = dict(db.execute("select user, count(*) from triages group by user").fetchall())
         assert counts == dict.fromkeys(["T0", "T1", "T2", "T3", "P0", "P1"], N)
         assert db.execute("select count(*) from checkmarks").fetchone()[0] == 6 * N
-        assert db.execute("select count(*) from _sqlite_migrations").fetchone()[0] == 1
+        applied = db.execute("select count(*), count(distinct name) from _sqlite_migrations").fetchone()
+        assert applied[0] == applied[1] >= 1  # every migration applied exactly once
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert sum(new) + sum(int(out) for out, _ in outputs) == N, "each event id is new exactly once"
+
+
+def test_claimed_events_go_to_one_worker_until_released_or_stale(tmp_path: Path) -> None:
+    first, second = Store(tmp_path / "why401.db"), Store(tmp_path / "why401.db")
+    for n in range(5):
+        assert first.receive_event(f"Ev{n}", "T1", {"n": n}, now=100.0 + n)
+    mine = first.claim_events("worker-a", limit=3, now=200.0)
+    theirs = second.claim_events("worker-b", limit=10, now=200.5)
+    assert [item.event_id for item in mine] == ["Ev0", "Ev1", "Ev2"]
+    assert [item.event_id for item in theirs] == ["Ev3", "Ev4"]
+    assert second.claim_events("worker-b", now=201.0) == []
+    first.finish_event("Ev0")
+    first.release_claims("worker-a")
+    assert [item.event_id for item in second.claim_events("worker-b", now=202.0)] == ["Ev1", "Ev2"]
+    stale = first.claim_events("worker-a", stale_after=60.0, now=300.0)  # worker-b went quiet
+    assert [item.event_id for item in stale] == ["Ev1", "Ev2", "Ev3", "Ev4"]
+    first.close()
+    second.close()

@@ -390,7 +390,7 @@ async def test_an_unanswered_event_is_finished_after_a_restart(fake: FakeSlack, 
             "chat.postMessage", lambda call: in_thread(event["ts"])(call) and call.response.get("ok"), count=2
         )
         assert len(ok) == 2
-        assert second.store.pending_events() == []
+        await eventually(lambda: second.store.pending_events() == [])
     finally:
         await second.stop()
 

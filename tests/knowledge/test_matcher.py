@@ -47,9 +47,9 @@ WORDS = sorted(
     ("source", "heads"),
     [
         (r"\bmfa\b|\b2fa\b", {("mfa", True), ("2fa", True)}),
-        (r"unauthori[sz]ed", {("unauth", False)}),
-        (r"\b1[3-9]\s+days", {(f"1{d} day", True) for d in "3456789"}),
-        (r"\bat\s+(?:the\s+same\s+time|once)", {("at the", True), ("at onc", True)}),
+        (r"unauthori[sz]ed", {("unauthorised", False), ("unauthorized", False)}),
+        (r"\b1[3-9]\s+days", {(f"1{d} days", True) for d in "3456789"}),
+        (r"\bat\s+(?:the\s+same\s+time|once)", {("at the same ", True), ("at once", True)}),
         (r"(?<!open )\bsource", {("source", True)}),
         (r"\w+ failed", None),
         (r"\bx?", None),

@@ -1,0 +1,81 @@
+"""Answering stored events, apart from acknowledging them: claimed from the inbox, once each, by any worker.
+
+The web or socket process only verifies, stores and acknowledges; the answerer classifies and replies. It
+runs as a task in the same process (woken when an event is stored) or as worker processes of its own
+(`python -m bot answer`), which share the database and never answer an event twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+from collections.abc import AsyncIterator
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.conversation import answer_message
+from bot.deps import Deps
+
+IDLE_POLL_S = 0.25
+BATCH = 20
+
+
+class Answerer:
+    """Claims events from the inbox and answers them until stopped."""
+
+    def __init__(self, client: AsyncWebClient, deps: Deps, bot_user_id: str | None) -> None:
+        self.client, self.deps, self.bot_user_id = client, deps, bot_user_id
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+
+    async def answer_pending(self) -> int:
+        """Answer every event that can be claimed now; returns how many were finished."""
+        finished = 0
+        while items := await self.deps.db(self.deps.store.claim_events, self.name, BATCH):
+            for item in items:
+                event = item.payload.get("event", {})
+                try:
+                    done = await answer_message(self.client, self.deps, event, item.team_id, self.bot_user_id)
+                except Exception:  # one bad event must not stop the rest
+                    self.deps.logger.exception("answering failed", extra={"event_id": item.event_id})
+                    done = False
+                if done:
+                    await self.deps.db(self.deps.store.finish_event, item.event_id)
+                    finished += 1
+            if len(items) < BATCH:
+                break
+        return finished
+
+    async def run(self) -> None:
+        """Answer as events arrive (woken when one is stored here, else polling) until cancelled.
+
+        When cancelled it gives back what it claimed and did not finish, so a restart answers it at once.
+        """
+        stored = self.deps.stored
+        try:
+            while True:
+                stored.clear()
+                try:
+                    await self.answer_pending()
+                except Exception:
+                    self.deps.logger.exception("answer pass failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stored.wait(), IDLE_POLL_S)
+        finally:
+            await self.deps.db(self.deps.store.release_claims, self.name)
+
+
+@contextlib.asynccontextmanager
+async def answering(client: AsyncWebClient, deps: Deps, bot_user_id: str | None) -> AsyncIterator[None]:
+    """Run an answerer task for the duration of the block (when this process answers at all)."""
+    if not deps.settings.answer_in_process:
+        yield
+        return
+    task = asyncio.create_task(Answerer(client, deps, bot_user_id).run())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
