@@ -39,6 +39,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import dataclasses
 import itertools
 import json
 import logging
@@ -47,6 +48,7 @@ import os
 import pstats
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -67,7 +69,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from bench.classify import CHATTER, error_pastes
 from bot.app import build_app, build_deps
@@ -658,6 +661,7 @@ class Options:
     paste_share: float
     spans: bool
     profile: bool
+    answerer: str = "process"
 
 
 @contextmanager
@@ -714,10 +718,23 @@ async def bench_why401(
         outlook_url=loopback,
         graph_url=loopback,
     )
+    answerer = None
+    if options.answerer == "process":  # answering in a worker process of its own, as in production
+        settings = dataclasses.replace(settings, answer_in_process=False)
     store = Store(settings.db_path)
     deps = why401_deps(settings, store, spans)
-    notes = []
+    notes = [
+        f"why401 answers in {'a worker process' if options.answerer == 'process' else 'the web process'}"
+    ]
     try:
+        if options.answerer == "process":
+            answerer = subprocess.Popen(
+                [sys.executable, "-m", "bot", "answer"],
+                cwd=ROOT,
+                env=answerer_env(settings),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         web_app = build_web_app(build_app(deps), deps, followup_interval=3600.0)
         async with serving(web_app, spans) as url:
             warm = traffic(WARMUP_EVENTS, WARMUP_PASTE_SHARE, rng)
@@ -739,9 +756,26 @@ async def bench_why401(
         if replies.failed:
             notes.append(f"why401 failed Web API calls: {replies.failed}")
     finally:
+        if answerer is not None:
+            answerer.terminate()
+            answerer.wait(timeout=30)
         deps.db_thread.shutdown(wait=True)
         store.close()
     return run, notes
+
+
+def answerer_env(settings: Settings) -> dict[str, str]:
+    """The environment of `python -m bot answer`: the same Slack, database and loopback endpoints."""
+    env = {name: value for name, value in os.environ.items() if name not in PROXY_VARIABLES}
+    env.update(
+        SLACK_BOT_TOKEN=settings.slack_bot_token or "",
+        SLACK_API_URL=settings.slack_api_url,
+        WHY401_DB=str(settings.db_path),
+        WHY401_LOGIN_URL=settings.login_url,
+        WHY401_OUTLOOK_URL=settings.outlook_url,
+        WHY401_GRAPH_URL=settings.graph_url,
+    )
+    return env
 
 
 async def bench_bare(
@@ -940,6 +974,12 @@ def main() -> None:
     parser.add_argument(
         "--paste-share", type=share, default=PASTE_SHARE, help=f"error pastes' share (default {PASTE_SHARE})"
     )
+    parser.add_argument(
+        "--answerer",
+        choices=("process", "in-process"),
+        default="process",
+        help="why401 answers in a worker process (default, as deployed) or in the web process",
+    )
     parser.add_argument("--spans", action="store_true", help="time where acks wait (see above)")
     parser.add_argument("--profile", action="store_true", help="cProfile the loop thread during why401's run")
     parser.add_argument(
@@ -953,7 +993,12 @@ def main() -> None:
     if args.switch_interval is not None:
         sys.setswitchinterval(args.switch_interval)
     options = Options(
-        max(1, args.events), max(1, args.concurrency), args.paste_share, args.spans, args.profile
+        max(1, args.events),
+        max(1, args.concurrency),
+        args.paste_share,
+        args.spans,
+        args.profile,
+        args.answerer,
     )
     with FakeSlackProcess() as fake:
         asyncio.run(bench(fake, options))

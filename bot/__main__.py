@@ -81,7 +81,7 @@ def main() -> int:
     try:
         chosen = mode(settings)
         if sys.argv[1:] == ["answer"]:
-            if chosen == "console":
+            if not settings.slack_bot_token:
                 print("why401: answering needs SLACK_BOT_TOKEN (and the same WHY401_DB as the web process)")
                 return 2
             asyncio.run(serve_answerer(build_deps(settings, store)))

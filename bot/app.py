@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 import handlers
 from bot.config import Settings
 from bot.deps import Deps
-from bot.inbox import inbox_middleware
+from bot.inbox import InboxMiddleware
 from bot.store import Store
 from bot.triage import Triager
 from knowledge.load import default_catalog
@@ -39,6 +39,6 @@ def build_app(deps: Deps, client: AsyncWebClient | None = None) -> AsyncApp:
         process_before_response=False,
     )
 
-    app.middleware(inbox_middleware(deps))
+    app.use(InboxMiddleware(deps))
     handlers.register(app, deps)
     return app

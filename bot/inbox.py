@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncBoltContext
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.deps import Deps
@@ -25,25 +26,28 @@ def _may_need_answer(deps: Deps, body: dict[str, Any]) -> bool:
     )
 
 
-Middleware = Callable[..., Awaitable[BoltResponse | None]]
+class InboxMiddleware(AsyncMiddleware):
+    """Store an answerable event before it is acknowledged; drop retries and duplicates of a stored one.
 
+    A class rather than a decorated function: Bolt builds no keyword arguments for it, which matters on the
+    path every event takes.
+    """
 
-def inbox_middleware(deps: Deps) -> Middleware:
-    """Bolt middleware: store an answerable event before it is acknowledged; drop retries and duplicates."""
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
-    async def inbox(body: dict[str, Any], context: AsyncBoltContext, next: Any) -> BoltResponse | None:
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse | None:
+        body = req.body
         event_id = body.get("event_id")
         if (
             body.get("type") == "event_callback"
             and isinstance(event_id, str)
-            and _may_need_answer(deps, body)
+            and _may_need_answer(self.deps, body)
         ):
-            fresh = deps.store.receive_event(event_id, body.get("team_id") or "", body)
-            if not fresh:
+            if not self.deps.store.receive_event(event_id, body.get("team_id") or "", body):
                 return BoltResponse(status=200, body="")
-            context[INBOX_KEY] = event_id
-            deps.stored.set()
-        await next()
-        return None
-
-    return inbox
+            req.context[INBOX_KEY] = event_id
+            self.deps.stored.set()
+        return await next()

@@ -436,3 +436,19 @@ async def test_socket_mode_dispatches_events_and_acks_them(fake: FakeSlack, tmp_
 )
 def test_the_environment_picks_the_mode(env: dict[str, str], expected: str) -> None:
     assert mode(Settings.from_env(env)) == expected
+
+
+async def test_a_retry_after_a_restart_is_not_answered_again(fake: FakeSlack, tmp_path: Path) -> None:
+    db = tmp_path / "why401.db"
+    event = channel_message(BASIC_AUTH)
+    first = await SlackBot(fake, db).start()
+    await first.send_event(event, event_id="Ev0ONCE")
+    await fake.wait_for("chat.postMessage", in_thread(event["ts"]), count=2)
+    await first.stop()
+    second = await SlackBot(fake, db).start()
+    try:
+        retry = await second.send_event(event, event_id="Ev0ONCE", **{"X-Slack-Retry-Num": "1"})
+        assert retry.status == 200
+        assert len(await _answered(fake, second, event["ts"])) == 2
+    finally:
+        await second.stop()
