@@ -19,6 +19,7 @@ _KEY = 3
 _MAX_HEADS = 256
 _SMALL_SET = 10
 _SELECTIVE = 12
+_LOOKUP = 6
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 
 Head = tuple[str, bool]  # (lowercase literal a match starts with, whether it must start a word)
@@ -236,9 +237,11 @@ class Finder:
         heads = _shortest(literal_heads(self.pattern) or set())
         anywhere = {literal for literal, anchored in heads if not anchored or not _key_length(literal)}
         at_word = {literal for literal, _ in heads} - anywhere
-        self.anywhere = sorted(anywhere)
+        # Long literals make a selective prefilter (`literals`); for finding positions a short prefix of
+        # each is enough, and far fewer of them to look up (the regex checks the rest).
+        self.anywhere = sorted({literal[:_LOOKUP] for literal in anywhere})
         self._by_key: dict[int, dict[str, list[str]]] = {}
-        for literal in sorted(at_word):
+        for literal in sorted({literal[:_LOOKUP] for literal in at_word}):
             length = _key_length(literal)
             self._by_key.setdefault(length, {}).setdefault(literal[:length], []).append(literal)
         self.literals = frozenset(literal for literal, _ in heads)
