@@ -34,18 +34,28 @@ def _any(finders: tuple[Finder, ...], text: Text) -> bool:
     return any(finder.first(text) for finder in finders)
 
 
+_MASK_REACH = 80  # how far before a failure mention a "room", "PR" or count that disowns it may start
+
+
+def _disowned(gate: Gate, text: Text, start: int, end: int) -> bool:
+    """Whether a not-a-failure span (room 401, 401(k), 401 mailboxes ...) covers this mention."""
+    return any(
+        match.start() < end and start < match.end()
+        for finder in gate.not_failure
+        for match in finder.starting_between(text, start - _MASK_REACH, end)
+    )
+
+
 def _own_failure(gate: Gate, text: Text) -> bool:
     """A failure mention that is not a room, PR or 401(k), and not next to another system's name."""
-    masked = _spans(gate.not_failure, text)
+    failures = [span for span in _spans(gate.failure, text) if not _disowned(gate, text, *span)]
+    if not failures:
+        return False
     foreign = [start for start, _ in _spans(gate.elsewhere, text)]
-    for finder in gate.failure:
-        for match in finder.matches(text):
-            start, end = match.span()
-            if any(start < stop and begin < end for begin, stop in masked):
-                continue
-            if not any(start - _FOREIGN_REACH <= at <= end + _FOREIGN_REACH for at in foreign):
-                return True
-    return False
+    return any(
+        not any(start - _FOREIGN_REACH <= at <= end + _FOREIGN_REACH for at in foreign)
+        for start, end in failures
+    )
 
 
 def _gate_accepts(gate: Gate, text: Text, asked: bool) -> bool:

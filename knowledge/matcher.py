@@ -281,11 +281,31 @@ class Finder:
                 end = match.end()
                 yield match
 
+    def starting_between(self, text: Text, low: int, high: int) -> Iterator[re.Match[str]]:
+        """Matches that start from `low` to `high`: a check around one spot need not scan the whole text."""
+        if self in text.ruled_out:
+            return
+        if not self.indexed:
+            yield from (m for m in self.pattern.finditer(text.lower, max(low, 0)) if m.start() <= high)
+            return
+        for at in self._candidates(text):
+            if low <= at <= high and (match := self.pattern.match(text.lower, at)) is not None:
+                yield match
+
     def first(self, text: Text, outside: tuple[tuple[int, int], ...] = ()) -> re.Match[str] | None:
         """The leftmost match that does not overlap any of the `outside` spans."""
-        for match in self.matches(text):
-            if not any(match.start() < stop and start < match.end() for start, stop in outside):
-                return match
+        if self in text.ruled_out:
+            return None
+        if outside or not self.indexed:
+            for match in self.matches(text):
+                if not any(match.start() < stop and start < match.end() for start, stop in outside):
+                    return match
+            return None
+        match_at, lower = self.pattern.match, text.lower  # the hot path: no generator, no span checks
+        for at in self._candidates(text):
+            found = match_at(lower, at)
+            if found is not None and found.end() > at:
+                return found
         return None
 
 
