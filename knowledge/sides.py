@@ -32,7 +32,7 @@ _DECISIVE: dict[Side, Finder] = {
         re.compile(
             rf"\b(?:checking|verifying|verify)\s+(?:the\s+)?(?:{words})\s+credentials"
             rf"|\b(?:{words})(?:\s+(?:side|endpoint|tenant|admin|account|server|mailboxe?s?|users?|creds?|credentials"
-            rf"|verify|verification|migration|sign-?in|login|pass|run|batch|sync|job))?"
+            rf"|verify|verification|migration|sign-?in|login|pass|run|batch|sync|job)){{0,2}}"
             rf"\W{{0,4}}(?:is\s+|are\s+|keeps\s+|still\s+|now\s+)?"
             rf"(?:giving\s+|throwing\s+|returning\s+|showing\s+|getting\s+|gives\s+|throws\s+|returns\s+"
             rf"|says\s+|shows\s+|reports\s+)?{_FAILURE}"
