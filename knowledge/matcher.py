@@ -44,6 +44,7 @@ class Text:
         self._positions: dict[str, list[int]] = {}
         self._starts: dict[str, list[int]] = {}
         self.ruled_out: frozenset[Finder] = frozenset()
+        self.candidates: dict[Finder, list[int]] = {}  # filled by FinderSet.prepare
 
     def prefixes(self, length: int) -> dict[str, list[str]]:
         """The distinct words keyed by their first `length` letters."""
@@ -76,14 +77,12 @@ class Text:
         if cached is not None:
             return cached
         starts: list[int] = []
-        if len(literal) <= len(key) or literal in self.lower:
-            for word in self.prefixes(len(key)).get(key, ()):
-                if word.startswith(literal):
-                    starts.extend(self._word_positions(word))
-                elif literal.startswith(word):  # the literal runs past this word ("at the")
-                    starts.extend(
-                        at for at in self._word_positions(word) if self.lower.startswith(literal, at)
-                    )
+        lower = self.lower
+        for word in self.prefixes(len(key)).get(key, ()):
+            if word.startswith(literal):
+                starts.extend(self._word_positions(word))
+            elif literal.startswith(word) and literal in lower:  # the literal runs past this word ("at the")
+                starts.extend(at for at in self._word_positions(word) if lower.startswith(literal, at))
         self._starts[literal] = starts
         return starts
 
@@ -248,12 +247,18 @@ class Finder:
         self.single_character_heads = sorted(literal for literal in at_word if len(literal) == 1)
         self.indexed = bool(heads)
 
-    def keys_by_length(self) -> dict[int, list[str]]:
-        """The word-index keys this finder looks up, by key length."""
-        return {length: list(by_key) for length, by_key in self._by_key.items()}
+    def literals_by_key(self) -> dict[int, dict[str, list[str]]]:
+        """The literals this finder looks up at word starts, by index key and key length."""
+        return {
+            length: {key: list(literals) for key, literals in by_key.items()}
+            for length, by_key in self._by_key.items()
+        }
 
     def _candidates(self, text: Text) -> list[int]:
         """Positions where a leading literal stands: word starts looked up by prefix, the rest found."""
+        prepared = text.candidates.get(self)
+        if prepared is not None:
+            return prepared
         starts: list[int] = []
         for length, literals_by_key in self._by_key.items():
             index = text.prefixes(length)
@@ -310,28 +315,43 @@ class Finder:
 
 
 class FinderSet:
-    """Many finders looked up together: one pass over a text's word index rules out most of them."""
+    """Many finders looked up together: one pass over a text's words finds where each of them can start."""
 
     def __init__(self, finders: Iterable[Finder]) -> None:
         self.finders = frozenset(finders)
-        self._owners: dict[int, dict[str, set[Finder]]] = {}
-        self._anywhere: dict[str, set[Finder]] = {}
+        # length -> index key -> literal -> the finders that start with it
+        self._by_key: dict[int, dict[str, dict[str, list[Finder]]]] = {}
+        self._anywhere: dict[str, list[Finder]] = {}
         for finder in self.finders:
-            for length, keys in finder.keys_by_length().items():
-                for key in keys:
-                    self._owners.setdefault(length, {}).setdefault(key, set()).add(finder)
+            for length, by_key in finder.literals_by_key().items():
+                for key, literals in by_key.items():
+                    for literal in literals:
+                        self._by_key.setdefault(length, {}).setdefault(key, {}).setdefault(
+                            literal, []
+                        ).append(finder)
             for literal in finder.anywhere:
-                self._anywhere.setdefault(literal, set()).add(finder)
+                self._anywhere.setdefault(literal, []).append(finder)
 
     def prepare(self, text: Text) -> Text:
-        """Mark on `text` every finder of this set whose leading literals are all absent from it."""
-        possible: set[Finder] = {finder for finder in self.finders if not finder.indexed}
-        for length, owners_by_key in self._owners.items():
-            present = text.prefixes(length).keys() & owners_by_key.keys()
-            for key in present:
-                possible.update(owners_by_key[key])
+        """Mark on `text` where each finder of this set can start; finders that cannot are ruled out.
+
+        Each literal is looked up once, however many finders start with it.
+        """
+        starts: dict[Finder, list[int]] = {}
+        for length, by_key in self._by_key.items():
+            for key in text.prefixes(length).keys() & by_key.keys():
+                for literal, owners in by_key[key].items():
+                    found = text.word_starts(literal, key)
+                    if found:
+                        for owner in owners:
+                            starts.setdefault(owner, []).extend(found)
         for literal, owners in self._anywhere.items():
             if literal in text.lower:
-                possible.update(owners)
-        text.ruled_out = self.finders - possible
+                found = list(text.occurrences(literal))
+                for owner in owners:
+                    starts.setdefault(owner, []).extend(found)
+        text.candidates = {finder: sorted(set(found)) for finder, found in starts.items()}
+        text.ruled_out = frozenset(
+            finder for finder in self.finders if finder.indexed and finder not in starts
+        )
         return text
