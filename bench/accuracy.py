@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FILES = [
     ROOT.parent / "shared" / "cases" / "dev_cases.jsonl",
     ROOT / "tests" / "cases" / "own_cases.jsonl",
-    ROOT / "tests" / "cases" / "holdout3_cases.jsonl",
     ROOT / "tests" / "cases" / "holdout4_cases.jsonl",
+    ROOT / "tests" / "cases" / "holdout5_cases.jsonl",
     ROOT / "tests" / "cases" / "foreign_clue_cases.jsonl",
     ROOT / "tests" / "cases" / "gap_cases.jsonl",
 ]

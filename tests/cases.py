@@ -10,7 +10,7 @@ HERE = Path(__file__).parent
 SHARED_DEV_CASES = HERE.parent.parent / "shared" / "cases" / "dev_cases.jsonl"
 OWN_CASES = HERE / "cases" / "own_cases.jsonl"
 # Written blind to the classifier and never read while tuning it: scored only in aggregate.
-HOLDOUT_CASES = (HERE / "cases" / "holdout3_cases.jsonl", HERE / "cases" / "holdout4_cases.jsonl")
+HOLDOUT_CASES = (HERE / "cases" / "holdout4_cases.jsonl", HERE / "cases" / "holdout5_cases.jsonl")
 
 
 def read_cases(path: Path) -> list[dict[str, Any]]:
