@@ -63,7 +63,8 @@ def _gate_accepts(gate: Gate, text: Text, asked: bool) -> bool:
 
     When someone asked the bot directly (`asked`), an own failure mention is enough.
     """
-    if _any(gate.resolved, text) and not _any(gate.unresolved, text):
+    talk = not asked and _any(gate.talk, text)
+    if (talk or _any(gate.resolved, text)) and not _any(gate.unresolved, text):
         return False
     if _any(gate.unmistakable, text):
         return True
@@ -101,7 +102,7 @@ def _all_finders(catalog: Catalog) -> list[Finder]:
         gate = article.gate
         for group in (gate.unmistakable, gate.failure, gate.not_failure, gate.context, gate.elsewhere):
             finders.extend(group)
-        finders.extend((*gate.resolved, *gate.unresolved))
+        finders.extend((*gate.resolved, *gate.unresolved, *gate.talk))
         for form in article.forms:
             finders.extend((*form.detect, *form.boilerplate))
         finders.extend(signal.finder for cause in article.causes for signal in cause.signals)

@@ -224,6 +224,7 @@ def load_article(folder: Traversable) -> Article:
             elsewhere=gate.patterns("elsewhere", optional=True),
             resolved=gate.patterns("resolved", optional=True),
             unresolved=gate.patterns("unresolved", optional=True),
+            talk=gate.patterns("talk", optional=True),
         ),
         forms=tuple(
             Form(

@@ -82,6 +82,7 @@ class Gate:
     elsewhere: tuple[Finder, ...] = ()
     resolved: tuple[Finder, ...] = ()
     unresolved: tuple[Finder, ...] = ()
+    talk: tuple[Finder, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowledge.classify import MAX_ANALYSED_CHARS, classify
+from knowledge.classify import MAX_ANALYSED_CHARS, classify, default_classifier
 from knowledge.load import default_catalog
 
 FORMS = {"credentials-check-failed", "database-not-found", "basic-auth-disabled", "other-401"}
@@ -100,3 +100,19 @@ def test_pathological_repetition_still_classifies() -> None:
     for unit in ("a ", "401 ", "password ", "aaaa", " \t", "mfa mfa ", "created "):
         text = unit * (MAX_ANALYSED_CHARS // len(unit))
         assert_valid(classify(text).to_dict())
+
+
+def test_talk_about_401s_is_left_alone_unless_the_bot_is_asked() -> None:
+    """A post-mortem or a training note is not a live failure, but a direct question still gets an answer."""
+    talk = (
+        "post-mortem for the Tailspin cutover: the 401 Unauthorized on the destination was security defaults"
+    )
+    assert not classify(talk).matched
+    asked = default_classifier()(talk, asked=True)
+    assert asked.matched
+    assert asked.causes[0].id == "security-defaults"
+
+
+def test_talk_that_says_the_failure_is_happening_now_is_answered() -> None:
+    text = "writing the runbook while verify creds on the destination fails right now with 401 Unauthorized"
+    assert classify(text).matched

@@ -26,6 +26,7 @@ def _catalog_finders() -> list[Finder]:
             gate.elsewhere,
             gate.resolved,
             gate.unresolved,
+            gate.talk,
         ):
             finders.extend(group)
         for form in article.forms:
