@@ -19,6 +19,7 @@ from bot.conversation import answer_message
 from bot.deps import Deps
 
 IDLE_POLL_S = 0.25
+PRUNE_EVERY_S = 3600.0
 BATCH = 20
 
 
@@ -50,14 +51,20 @@ class Answerer:
     async def run(self) -> None:
         """Answer as events arrive (woken when one is stored here, else polling) until cancelled.
 
+        Once an hour it also prunes answered events old enough that Slack no longer retries them.
+
         When cancelled it gives back what it claimed and did not finish, so a restart answers it at once.
         """
-        stored = self.deps.stored
+        stored, loop = self.deps.stored, asyncio.get_running_loop()
+        next_prune = loop.time()
         try:
             while True:
                 stored.clear()
                 try:
                     await self.answer_pending()
+                    if loop.time() >= next_prune:
+                        await self.deps.db(self.deps.store.prune_events)
+                        next_prune = loop.time() + PRUNE_EVERY_S
                 except Exception:
                     self.deps.logger.exception("answer pass failed")
                 with contextlib.suppress(TimeoutError):

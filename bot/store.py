@@ -20,6 +20,8 @@ from typing import Any
 from sqlite_utils import Database, Migrations
 
 BUSY_TIMEOUT_S = 5.0
+# Answered events are kept this long to recognise Slack's retries (which come within minutes), then pruned.
+INBOX_KEEP_S = 24 * 3600.0
 VERDICTS = ("fixed", "not_this")
 
 migrations = Migrations("why401")
@@ -286,6 +288,12 @@ class Store:
                 "update events set finished_at = ? where event_id = ? and finished_at is null",
                 [_now(now), event_id],
             )
+
+    def prune_events(self, keep_s: float = INBOX_KEEP_S, now: float | None = None) -> int:
+        """Forget events answered more than `keep_s` ago (past Slack's retries); returns how many."""
+        with self._write() as db:
+            cursor = db.execute("delete from events where finished_at < ?", [_now(now) - keep_s])
+        return cursor.rowcount
 
     def claim_events(
         self, worker: str, limit: int = 10, stale_after: float = 60.0, now: float | None = None

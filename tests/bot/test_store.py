@@ -286,3 +286,16 @@ def test_claimed_events_go_to_one_worker_until_released_or_stale(tmp_path: Path)
     assert [item.event_id for item in stale] == ["Ev1", "Ev2", "Ev3", "Ev4"]
     first.close()
     second.close()
+
+
+def test_only_answered_events_past_the_retry_window_are_pruned(store: Store) -> None:
+    for name, received in (("Old", 0.0), ("Recent", 5 * DAY), ("Open", 0.0)):
+        assert store.receive_event(name, "T1", {"n": name}, now=received)
+    store.finish_event("Old", now=10.0)
+    store.finish_event("Recent", now=5 * DAY)
+    assert store.prune_events(keep_s=DAY, now=5 * DAY + 60) == 1
+    assert [item.event_id for item in store.pending_events()] == ["Open"], "unanswered events are kept"
+    assert not store.receive_event("Recent", "T1", {}, now=5 * DAY + 90), (
+        "a recent retry is still a duplicate"
+    )
+    assert store.receive_event("Old", "T1", {}, now=5 * DAY + 90), "the pruned event is forgotten"
