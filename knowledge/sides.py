@@ -11,12 +11,12 @@ _SOURCE = (
     r"(?<!open[\s-])\bsource(?![\s-](?:code|of\s+truth|files?\b|control))"
     r"|\bsrc\b|\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bsource-side\b|\bfrom[\s-]side\b"
     r"|\bon-?prem(?:ises)?\s+source\b|\b(?:old|legacy)\s+(?:exchange|server|box|environment)\b"
-    r"|\bquell(?:e\b|-|server|tenant|umgebung|system|postf)|\borigen\b|\borigem\b|\bbron\b|\bźródł\w*|\bzrodl\w*"
+    r"|\bquell(?:e\b|-|server|tenant|umgebung|system|postf)|\borigen\b|\borigem\b|\borigine\b|\bbron\b|\bźródł\w*|\bzrodl\w*"
 )
 _DESTINATION = (
     r"\bdestination\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)"
     r"|\bnew[\s-]tenant\b|\bto[\s-]side\b"
-    r"|\bziel\w*|\bcible\b|\bdestino\b|\bdoel\w*|\bbestemming\b|\bdocelow\w*"
+    r"|\bziel\w*|\bcible\b|\bdestino\b|\bdestinazione\b|\bdoel\w*|\bbestemming\b|\bdocelow\w*"
 )
 _MENTION: dict[Side, Finder] = {
     "source": Finder(re.compile(_SOURCE)),
