@@ -15,7 +15,7 @@ _SOURCE = (
 )
 _DESTINATION = (
     r"\bdestination\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)"
-    r"|\bnew[\s-]tenant\b|\bto[\s-]side\b"
+    r"|\bnew[\s-](?:company[\s-])?tenant\b|\bto[\s-]side\b"
     r"|\bziel\w*|\bcible\b|\bdestino\b|\bdestinazione\b|\bdoel\w*|\bbestemming\b|\bdocelow\w*"
 )
 _MENTION: dict[Side, Finder] = {
@@ -26,14 +26,17 @@ _SIDE_WORDS: dict[Side, str] = {
     "source": r"source|src|old[\s-]tenant|origin(?:al)?[\s-]tenant|from[\s-]side",
     "destination": r"destination|dest|dst|tgt|target|new[\s-]tenant|to[\s-]side",
 }
-_FAILURE = r"(?:fail\w*|401|unauthori[sz]ed|error\w*|denied|broken|rejected|aadsts)"
+_FAILURE = (
+    r"(?:fail\w*|401|unauthori[sz]ed|error\w*|denied|broken|broke|rejected|aadsts"
+    r"|(?:blew|blows|blowing)\s+up)"
+)
 _DECISIVE: dict[Side, Finder] = {
     side: Finder(
         re.compile(
             rf"\b(?:checking|verifying|verify)\s+(?:the\s+)?(?:{words})\s+credentials"
             rf"|\b(?:{words})(?:\s+(?:side|endpoint|tenant|admin|account|server|mailboxe?s?|users?|creds?|credentials"
             rf"|verify|verification|migration|sign-?in|login|pass|run|batch|sync|job)){{0,2}}"
-            rf"\W{{0,4}}(?:is\s+|are\s+|keeps\s+|still\s+|now\s+)?"
+            rf"(?:\s+(?:for|of|at)\s+\S+)?\W{{0,4}}(?:is\s+|are\s+|keeps\s+|still\s+|now\s+)?"
             rf"(?:giving\s+|throwing\s+|returning\s+|showing\s+|getting\s+|gives\s+|throws\s+|returns\s+"
             rf"|says\s+|shows\s+|reports\s+)?{_FAILURE}"
             rf"|\b{_FAILURE}\s+(?:on|from|at|for|in|against)\s+(?:the\s+)?(?:{words})"
