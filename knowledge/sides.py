@@ -23,8 +23,10 @@ _MENTION: dict[Side, Finder] = {
     "destination": Finder(re.compile(_DESTINATION)),
 }
 _SIDE_WORDS: dict[Side, str] = {
-    "source": r"source|src|old[\s-]tenant|origin(?:al)?[\s-]tenant|from[\s-]side",
-    "destination": r"destination|dest|dst|tgt|target|new[\s-]tenant|to[\s-]side",
+    "source": r"source|src|old[\s-]tenant|origin(?:al)?[\s-]tenant|from[\s-]side"
+    r"|quell\w*|bron|origen|origem|origine",
+    "destination": r"destination|dest|dst|tgt|target|new[\s-]tenant|to[\s-]side"
+    r"|ziel\w*|doel\w*|destino|cible",
 }
 _FAILURE = (
     r"(?:fail\w*|401|unauthori[sz]ed|error\w*|denied|broken|broke|rejected|aadsts"
@@ -38,22 +40,37 @@ _DECISIVE: dict[Side, Finder] = {
             rf"|verify|verification|migration|sign-?in|login|pass|run|batch|sync|job)){{0,2}}"
             rf"(?:\s+(?:for|of|at)\s+\S+)?\W{{0,4}}(?:is\s+|are\s+|keeps\s+|still\s+|now\s+)?"
             rf"(?:giving\s+|throwing\s+|returning\s+|showing\s+|getting\s+|gives\s+|throws\s+|returns\s+"
-            rf"|says\s+|shows\s+|reports\s+)?{_FAILURE}"
+            rf"|says\s+|shows\s+|reports\s+|wirft\s+|gibt\s+|geeft\s+|donne\s+|d[aá]\s+)?{_FAILURE}"
             rf"|\b{_FAILURE}\s+(?:on|from|at|for|in|against)\s+(?:the\s+)?(?:{words})"
+            rf"|\b{_FAILURE}\s*[(\[]\s*(?:{words})\s*[)\]]"
         )
     )
     for side, words in _SIDE_WORDS.items()
 }
 
 
-SIDE_FINDERS = (*_DECISIVE.values(), *_MENTION.values())
+_BOTH_SIDES = (
+    r"both(?:\s+of\s+our|\s+the)?\s+(?:sides|tenants|endpoints)"
+    r"|(?:source|src|old\s+tenant)\s+(?:and|&|/)\s+(?:the\s+)?(?:destination|dest|dst|target|new\s+tenant)"
+)
+# A failure said of both sides at once: the text does not single one out.
+_BOTH_FAILED = Finder(
+    re.compile(
+        rf"\b{_FAILURE}\s+(?:on|from|in|for|at)\s+(?:the\s+)?(?:{_BOTH_SIDES})\b"
+        rf"|\b(?:{_BOTH_SIDES})\W{{0,3}}\s+(?:\S+\s+){{0,3}}?{_FAILURE}"
+    )
+)
+SIDE_FINDERS = (*_DECISIVE.values(), *_MENTION.values(), _BOTH_FAILED)
 
 
 def failing_side(text: Text) -> Side | None:
     """The side the text says failed: a side named in a failure beats a side merely mentioned.
 
-    Returns None when neither side is named, or both are and the text does not say which failed.
+    Returns None when neither side is named, when both are and the text does not say which failed, or
+    when it says both failed.
     """
+    if _BOTH_FAILED.first(text):
+        return None
     decisive = [side for side, finder in _DECISIVE.items() if finder.first(text)]
     if len(decisive) == 1:
         return decisive[0]

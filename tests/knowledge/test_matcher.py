@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from knowledge.load import default_catalog
 from knowledge.matcher import Finder, Text, literal_heads
-from knowledge.sides import _DECISIVE, _MENTION
+from knowledge.sides import SIDE_FINDERS
 
 
 def _catalog_finders() -> list[Finder]:
@@ -31,7 +31,7 @@ def _catalog_finders() -> list[Finder]:
             finders.extend(group)
         for form in article.forms:
             finders.extend((*form.detect, *form.boilerplate))
-    return [*finders, *_DECISIVE.values(), *_MENTION.values()]
+    return [*finders, *SIDE_FINDERS]
 
 
 FINDERS = _catalog_finders()
