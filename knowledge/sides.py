@@ -11,7 +11,7 @@ _SOURCE = (
     r"(?<!open[\s-])\bsource(?![\s-](?:code|of\s+truth|files?\b|control))"
     r"|\bsrc\b|\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bsource-side\b|\bfrom[\s-]side\b"
     r"|\bon-?prem(?:ises)?\s+source\b|\b(?:old|legacy)\s+(?:exchange|server|box|environment)\b"
-    r"|\bquell(?:e\b|-|server|tenant|umgebung|system|postf)|\borigen\b|\borigem\b|\borigine\b|\bbron\b|\bźródł\w*|\bzrodl\w*"
+    r"|\bquell(?:e\b|-|server|tenant|umgebung|system|postf)|\borigen\b|\borigem\b|\borigine\b|\bbron(?:tenant|omgeving|server|kant)?\b|\bźródł\w*|\bzrodl\w*"
 )
 _DESTINATION = (
     r"\bdestination\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)"
@@ -24,7 +24,7 @@ _MENTION: dict[Side, Finder] = {
 }
 _SIDE_WORDS: dict[Side, str] = {
     "source": r"source|src|old[\s-]tenant|origin(?:al)?[\s-]tenant|from[\s-]side"
-    r"|quell\w*|bron|origen|origem|origine",
+    r"|quell\w*|bron\w*|origen|origem|origine",
     "destination": r"destination|dest|dst|tgt|target|new[\s-]tenant|to[\s-]side"
     r"|ziel\w*|doel\w*|destino|cible",
 }
