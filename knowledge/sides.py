@@ -11,11 +11,13 @@ _SOURCE = (
     r"(?<!open[\s-])\bsource(?![\s-](?:code|of\s+truth|files?\b|control))"
     r"|\bsrc\b|\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bsource-side\b|\bfrom[\s-]side\b"
     r"|\bon-?prem(?:ises)?\s+source\b|\b(?:old|legacy)\s+(?:exchange|server|box|environment)\b"
+    r"|\b(?:moving|migrating)\s+out\s+of\b"
     r"|\bquell(?:e\b|-|server|tenant|umgebung|system|postf)|\borigen\b|\borigem\b|\borigine\b|\bbron(?:tenant|omgeving|server|kant)?\b|\bźródł\w*|\bzrodl\w*"
 )
 _DESTINATION = (
     r"\bdestination\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)"
     r"|\bnew[\s-](?:company[\s-])?tenant\b|\bto[\s-]side\b"
+    r"|\bwhere\s+(?:the\s+)?(?:mail|data|mailboxes|users)\s+(?:is|are)\s+(?:going|moving)\b|\bnew\s+company\b"
     r"|\bziel\w*|\bcible\b|\bdestino\b|\bdestinazione\b|\bdoel\w*|\bbestemming\b|\bdocelow\w*"
 )
 _MENTION: dict[Side, Finder] = {
@@ -42,7 +44,7 @@ _DECISIVE: dict[Side, Finder] = {
             rf"(?:giving\s+|throwing\s+|returning\s+|showing\s+|getting\s+|gives\s+|throws\s+|returns\s+"
             rf"|says\s+|shows\s+|reports\s+|wirft\s+|gibt\s+|geeft\s+|donne\s+|d[aá]\s+)?{_FAILURE}"
             rf"|\b{_FAILURE}\s+(?:on|from|at|for|in|against)\s+(?:the\s+)?(?:{words})"
-            rf"|\b{_FAILURE}\s*[(\[]\s*(?:{words})\s*[)\]]"
+            rf"|\b{_FAILURE}\s*[(\[]\s*(?:{words})\s*[)\]]|\b(?:{words})\s+side\s+only\b"
         )
     )
     for side, words in _SIDE_WORDS.items()
