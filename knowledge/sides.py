@@ -12,7 +12,7 @@ _SOURCE = (
     r"|\bsrc\b|\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bsource-side\b|\bfrom[\s-]side\b"
     r"|\bon-?prem(?:ises)?\s+source\b|\b(?:old|legacy)\s+(?:exchange|server|box|environment)\b"
     r"|\b(?:moving|migrating)\s+out\s+of\b"
-    r"|\bquell(?:e\b|-|server|tenant|umgebung|system|postf)|\borigen\b|\borigem\b|\borigine\b|\bbron(?:tenant|omgeving|server|kant)?\b|\bźródł\w*|\bzrodl\w*"
+    r"|\bquell(?:e\b|-|seite|server|tenant|umgebung|system|postf)|\borigen\b|\borigem\b|\borigine\b|\bbron(?:tenant|omgeving|server|kant)?\b|\bźródł\w*|\bzrodl\w*"
 )
 _DESTINATION = (
     r"\bdestination\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)"
