@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 
@@ -24,6 +25,7 @@ from bot.server import build_web_app
 from bot.socket_mode import SocketModeRunner
 from bot.store import Store
 
+ANSWER_WORKER_NICENESS = 10
 NO_CREDENTIALS = (
     "No Slack credentials (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN): "
     "running the local console instead."
@@ -43,7 +45,12 @@ async def serve_socket_mode(deps: Deps) -> None:
 
 
 async def serve_answerer(deps: Deps) -> None:
-    """Answer stored events as a worker process of its own, until SIGTERM or SIGINT."""
+    """Answer stored events as a worker process of its own, until SIGTERM or SIGINT.
+
+    It runs at a lower CPU priority: on a shared host the web process's acknowledgements, which Slack times,
+    come before answers, which can wait a moment.
+    """
+    os.nice(ANSWER_WORKER_NICENESS)
     client = build_client(deps.settings)
     client.session = aiohttp.ClientSession()
     stop = asyncio.Event()
