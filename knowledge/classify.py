@@ -96,19 +96,6 @@ def _rank(cause: Cause, text: Text, stock: Spans, endpoint: Side | None) -> Rank
     return RankedCause(cause.id, min(1.0, max(0.0, score)), tuple(evidence), from_text=doubt < 1.0)
 
 
-def _all_finders(catalog: Catalog) -> list[Finder]:
-    finders: list[Finder] = list(SIDE_FINDERS)
-    for article in catalog.articles:
-        gate = article.gate
-        for group in (gate.unmistakable, gate.failure, gate.not_failure, gate.context, gate.elsewhere):
-            finders.extend(group)
-        finders.extend((*gate.resolved, *gate.unresolved, *gate.talk))
-        for form in article.forms:
-            finders.extend((*form.detect, *form.boilerplate))
-        finders.extend(signal.finder for cause in article.causes for signal in cause.signals)
-    return finders
-
-
 class Classifier:
     """Classifies texts against one catalog; build once, call for every message."""
 
@@ -120,7 +107,9 @@ class Classifier:
             sorted({literal for finder in triggers for literal in finder.literals})
         )
         self._order = {cause_id: index for index, cause_id in enumerate(catalog.causes)}
-        self._finders = FinderSet(_all_finders(catalog))
+        self._finders = FinderSet(
+            [*SIDE_FINDERS, *(f for article in catalog.articles for f in article.finders())]
+        )
 
     def may_match(self, text: str) -> bool:
         """A cheap necessary condition for a match: a gate phrase's leading literal is in the text."""

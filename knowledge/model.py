@@ -106,6 +106,22 @@ class Article:
     triage: Triage
     causes: tuple[Cause, ...]
 
+    def finders(self) -> tuple[Finder, ...]:
+        """Every pattern of this article: its gate, its error wordings and its causes' clues."""
+        gate = self.gate
+        return (
+            *gate.unmistakable,
+            *gate.failure,
+            *gate.not_failure,
+            *gate.context,
+            *gate.elsewhere,
+            *gate.resolved,
+            *gate.unresolved,
+            *gate.talk,
+            *(finder for form in self.forms for finder in (*form.detect, *form.boilerplate)),
+            *(signal.finder for cause in self.causes for signal in cause.signals),
+        )
+
 
 @dataclass(frozen=True)
 class Catalog:

@@ -12,29 +12,7 @@ from knowledge.load import default_catalog
 from knowledge.matcher import Finder, Text, literal_heads
 from knowledge.sides import SIDE_FINDERS
 
-
-def _catalog_finders() -> list[Finder]:
-    catalog = default_catalog()
-    finders = [signal.finder for cause in catalog.causes.values() for signal in cause.signals]
-    for article in catalog.articles:
-        gate = article.gate
-        for group in (
-            gate.unmistakable,
-            gate.failure,
-            gate.not_failure,
-            gate.context,
-            gate.elsewhere,
-            gate.resolved,
-            gate.unresolved,
-            gate.talk,
-        ):
-            finders.extend(group)
-        for form in article.forms:
-            finders.extend((*form.detect, *form.boilerplate))
-    return [*finders, *SIDE_FINDERS]
-
-
-FINDERS = _catalog_finders()
+FINDERS = [*SIDE_FINDERS, *(finder for article in default_catalog().articles for finder in article.finders())]
 WORDS = sorted(
     {
         word
