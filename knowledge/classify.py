@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from knowledge.load import default_catalog
@@ -59,25 +60,47 @@ def _own_failure(gate: Gate, text: Text) -> bool:
 
 
 def _gate_accepts(gate: Gate, text: Text, asked: bool) -> bool:
-    """An unmistakable wording, or an own failure mention in this domain's context; not already fixed.
+    """An unmistakable wording, or an own failure mention in this domain's context; not already fixed,
+    and not another HTTP error told in MigrationWiz's words.
 
     When someone asked the bot directly (`asked`), an own failure mention is enough.
     """
     talk = not asked and _any(gate.talk, text)
     if (talk or _any(gate.resolved, text)) and not _any(gate.unresolved, text):
         return False
+    own_failure = _own_failure(gate, text)
+    if _any(gate.other_error, text) and not own_failure:
+        return False
     if _any(gate.unmistakable, text):
         return True
-    return _own_failure(gate, text) and (asked or _any(gate.context, text))
+    return own_failure and (asked or _any(gate.context, text))
 
 
-def _rank(cause: Cause, text: Text, stock: Spans, endpoint: Side | None) -> RankedCause:
+_DISMISS_REACH = 30  # how far after a clue a phrase taking it back ("both are off") may start
+
+
+def _clue(finder: Finder, text: Text, stock: Spans, dismissed: tuple[int, ...]) -> re.Match[str] | None:
+    """The first match of a clue outside the error's stock wording and not taken back right after it."""
+    if not dismissed:
+        return finder.first(text, outside=stock)
+    for match in finder.matches(text):
+        end = match.end()
+        if not any(match.start() < stop and start < end for start, stop in stock) and not any(
+            end <= at <= end + _DISMISS_REACH for at in dismissed
+        ):
+            return match
+    return None
+
+
+def _rank(
+    cause: Cause, text: Text, stock: Spans, dismissed: tuple[int, ...], endpoint: Side | None
+) -> RankedCause:
     """Score one cause: its clues combine as independent votes on top of its prior."""
     doubt, damping, evidence = 1.0, 1.0, []
     for signal in cause.signals:
         if signal.side is not None and signal.side != endpoint:
             continue
-        match = signal.finder.first(text, outside=stock)
+        match = _clue(signal.finder, text, stock, dismissed)
         if match is None:
             continue
         if signal.weight >= 0:
@@ -142,10 +165,11 @@ class Classifier:
         forms = [form for article in articles for form in article.forms]
         form = next((f.id for f in forms if any(finder.first(text) for finder in f.detect)), OTHER_FORM)
         stock = tuple(span for f in forms for span in _spans(f.boilerplate, text))
+        dismissed = tuple(start for article in articles for start, _ in _spans(article.dismissals, text))
         endpoint = failing_side(text) or side_hint
         causes = [cause for article in articles for cause in article.causes]
         ranked = sorted(
-            (_rank(cause, text, stock, endpoint) for cause in causes),
+            (_rank(cause, text, stock, dismissed, endpoint) for cause in causes),
             key=lambda r: (-r.score, -self.catalog.causes[r.id].prior, self._order[r.id]),
         )
         if not any(r.from_text for r in ranked):

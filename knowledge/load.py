@@ -225,6 +225,7 @@ def load_article(folder: Traversable) -> Article:
             resolved=gate.patterns("resolved", optional=True),
             unresolved=gate.patterns("unresolved", optional=True),
             talk=gate.patterns("talk", optional=True),
+            other_error=gate.patterns("other_error", optional=True),
         ),
         forms=tuple(
             Form(
@@ -239,6 +240,7 @@ def load_article(folder: Traversable) -> Article:
             title=triage.text("title"), summary=triage.text("summary"), steps=_steps(triage, "steps")
         ),
         causes=causes,
+        dismissals=meta.patterns("dismissals", optional=True),
     )
 
 

@@ -83,6 +83,7 @@ class Gate:
     resolved: tuple[Finder, ...] = ()
     unresolved: tuple[Finder, ...] = ()
     talk: tuple[Finder, ...] = ()
+    other_error: tuple[Finder, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ class Article:
     forms: tuple[Form, ...]
     triage: Triage
     causes: tuple[Cause, ...]
+    # Phrases that, right after a cause's clue, take it back ("MFA ... both are off", "... ruled out").
+    dismissals: tuple[Finder, ...] = ()
 
     def finders(self) -> tuple[Finder, ...]:
         """Every pattern of this article: its gate, its error wordings and its causes' clues."""
@@ -118,8 +121,10 @@ class Article:
             *gate.resolved,
             *gate.unresolved,
             *gate.talk,
+            *gate.other_error,
             *(finder for form in self.forms for finder in (*form.detect, *form.boilerplate)),
             *(signal.finder for cause in self.causes for signal in cause.signals),
+            *self.dismissals,
         )
 
 

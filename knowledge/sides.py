@@ -7,22 +7,34 @@ import re
 from knowledge.matcher import Finder, Text
 from knowledge.model import Side
 
+# Words that name a side outright, and descriptions that imply one ("the old tenant", "their new org").
+# A side named outright wins over a description of the other (as in "the source, a new tenant").
 _SOURCE = (
-    r"(?<!open[\s-])\bsource(?![\s-](?:code|of\s+truth|files?\b|control))"
-    r"|\bsrc\b|\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bsource-side\b|\bfrom[\s-]side\b"
-    r"|\bon-?prem(?:ises)?\s+source\b|\b(?:old|legacy)\s+(?:exchange|server|box|environment)\b"
-    r"|\b(?:moving|migrating)\s+out\s+of\b"
-    r"|\bquell(?:e\b|-|seite|server|tenant|umgebung|system|postf)|\borigen\b|\borigem\b|\borigine\b|\bbron(?:tenant|omgeving|server|kant)?\b|\bźródł\w*|\bzrodl\w*"
+    r"(?<!open[\s-])\bsource(?![\s-](?:code|of\s+truth|files?\b|control))|\bsrc\b|\bsource-side\b|\bfrom[\s-]side\b"
+    r"|\bquell(?:e\b|-|seite|server|tenant|umgebung|system|postf)|\borigen\b|\borigem\b|\borigine\b"
+    r"|\bbron(?:tenant|omgeving|server|kant)?\b|\bźródł\w*|\bzrodl\w*"
+)
+_OLD = (
+    r"\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bon-?prem(?:ises)?\s+source\b"
+    r"|\b(?:old|legacy)\s+(?:exchange|exch|server|box|environment|side|org)\b|\b(?:moving|migrating)\s+out\s+of\b"
+    r"|\btenant\s+(?:antiguo|viejo|anterior|antigo|velho|ancien)\b|\b(?:alte[nrm]?|ancien|oude|vecchio)\s+tenant\b"
 )
 _DESTINATION = (
-    r"\bdestination\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)"
-    r"|\bnew[\s-](?:company[\s-])?tenant\b|\bto[\s-]side\b"
-    r"|\bwhere\s+(?:the\s+)?(?:mail|data|mailboxes|users)\s+(?:is|are)\s+(?:going|moving)\b|\bnew\s+company\b"
+    r"\bdestination\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)|\bto[\s-]side\b"
     r"|\bziel\w*|\bcible\b|\bdestino\b|\bdestinazione\b|\bdoel\w*|\bbestemming\b|\bdocelow\w*"
 )
-_MENTION: dict[Side, Finder] = {
+_NEW = (
+    r"\bnew[\s-](?:company[\s-])?tenant\b|\bnew\s+(?:side|environment|org|company)\b"
+    r"|\bwhere\s+(?:the\s+)?(?:mail|data|mailboxes|users)\s+(?:is|are)\s+(?:going|moving)\b"
+    r"|\btenant\s+(?:nuevo|novo|nouveau)\b|\b(?:neue[nrm]?|nouveau|nieuwe|nuovo|novo|nuevo)\s+tenant\b"
+)
+_NAMED: dict[Side, Finder] = {
     "source": Finder(re.compile(_SOURCE)),
     "destination": Finder(re.compile(_DESTINATION)),
+}
+_DESCRIBED: dict[Side, Finder] = {
+    "source": Finder(re.compile(_OLD)),
+    "destination": Finder(re.compile(_NEW)),
 }
 _SIDE_WORDS: dict[Side, str] = {
     "source": r"source|src|old[\s-]tenant|origin(?:al)?[\s-]tenant|from[\s-]side"
@@ -62,11 +74,27 @@ _BOTH_FAILED = Finder(
         rf"|\b(?:{_BOTH_SIDES})\W{{0,3}}\s+(?:\S+\s+){{0,3}}?{_FAILURE}"
     )
 )
-SIDE_FINDERS = (*_DECISIVE.values(), *_MENTION.values(), _BOTH_FAILED)
+# A side said to be fine ("destination is fine", "dst all good"): when only one is, the other one failed.
+_FINE = (
+    r"(?:\s+(?:side|tenant|endpoint|end))?(?:\s*[:=\-–]\s*|\s+)(?:is\s+|are\s+|was\s+|looks\s+|seems\s+)?(?:all\s+)?"
+    r"(?:fine|good|ok|okay|green|healthy|clean|unaffected|working|works|verified|verifies|passes|passed)\b"
+)
+_HEALTHY: dict[Side, Finder] = {
+    side: Finder(re.compile(rf"\b(?:{words}){_FINE}")) for side, words in _SIDE_WORDS.items()
+}
+_OTHER: dict[Side, Side] = {"source": "destination", "destination": "source"}
+SIDE_FINDERS = (
+    *_DECISIVE.values(),
+    *_NAMED.values(),
+    *_DESCRIBED.values(),
+    *_HEALTHY.values(),
+    _BOTH_FAILED,
+)
 
 
 def failing_side(text: Text) -> Side | None:
-    """The side the text says failed: a side named in a failure beats a side merely mentioned.
+    """The side the text says failed: a side named in a failure beats a side merely mentioned, and a
+    side named outright beats one described, and a side said to be fine points at the other.
 
     Returns None when neither side is named, when both are and the text does not say which failed, or
     when it says both failed.
@@ -76,7 +104,13 @@ def failing_side(text: Text) -> Side | None:
     decisive = [side for side, finder in _DECISIVE.items() if finder.first(text)]
     if len(decisive) == 1:
         return decisive[0]
-    mentioned = [side for side, finder in _MENTION.items() if finder.first(text)]
-    if len(mentioned) == 1 and not decisive:
-        return mentioned[0]
+    if decisive:
+        return None
+    healthy = [side for side, finder in _HEALTHY.items() if finder.first(text)]
+    if len(healthy) == 1:
+        return _OTHER[healthy[0]]
+    for mentions in (_NAMED, _DESCRIBED):
+        mentioned = [side for side, finder in mentions.items() if finder.first(text)]
+        if mentioned:
+            return mentioned[0] if len(mentioned) == 1 else None
     return None

@@ -1,0 +1,75 @@
+"""How the classifier reads a text beyond single clues: clues taken back, sides said to be fine, a side named
+outright over one described, and other HTTP errors told in MigrationWiz's words."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.classify import classify
+
+
+def _top(text: str) -> str:
+    diagnosis = classify(text)
+    assert diagnosis.matched
+    return diagnosis.causes[0].id
+
+
+@pytest.mark.parametrize(
+    "taken_back",
+    [
+        "MFA is not the issue",
+        "MFA was ruled out this morning",
+        "MFA and security defaults are both off",
+        "MFA turned out to be a red herring",
+    ],
+)
+def test_a_clue_taken_back_right_after_it_does_not_count(taken_back: str) -> None:
+    named = "destination verify gives 401 Unauthorized for every user; MFA is on for the admin"
+    assert _top(named) == "mfa-required"
+    diagnosis = classify(f"destination verify gives 401 Unauthorized for every user; {taken_back}")
+    assert "mfa-required" not in [c.id for c in diagnosis.causes if c.from_text]
+
+
+def test_a_clue_far_from_a_dismissal_still_counts() -> None:
+    text = (
+        "the admin gets an authenticator prompt on every sign-in and MW says 401 Unauthorized on the source. "
+        "We spent the morning on the licences, which were not the issue."
+    )
+    assert _top(text) == "mfa-required"
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("MW verify: destination is fine, but every mailbox gives 401 Unauthorized", "source"),
+        ("src looks all good; the 401 Unauthorized comes on every user of the project", "destination"),
+    ],
+)
+def test_a_side_said_to_be_fine_points_at_the_other(text: str, side: str) -> None:
+    assert classify(text).endpoint == side
+
+
+def test_a_side_fine_only_at_some_times_is_not_a_healthy_side() -> None:
+    text = "401 Unauthorized on the src mailboxes in the afternoon, src, fine at night"
+    assert classify(text).endpoint == "source"
+
+
+def test_a_side_named_outright_beats_a_description_of_the_other() -> None:
+    text = "MigrationWiz shows 401 Unauthorized. The source here is the new tenant bought last year."
+    assert classify(text).endpoint == "source"
+    described = "MigrationWiz shows 401 Unauthorized. The users live in the new tenant the customer bought."
+    assert classify(described).endpoint == "destination"
+
+
+def test_another_http_error_in_migrationwiz_words_is_not_answered() -> None:
+    stem = "Your migration failed while checking destination credentials. Http POST request failed - "
+    assert not classify(stem + "503 Service Unavailable").matched
+    assert not classify(stem + "429 Too Many Requests").matched
+    assert classify(stem + "401 Unauthorized").matched
+
+
+def test_an_aadsts_code_from_someone_elses_app_is_not_ours() -> None:
+    foreign = "my Django side project: AADSTS50011 the reply URL does not match the app's redirect URIs"
+    assert not classify(foreign).matched
+    ours = "verify creds on the source: AADSTS50126 invalid username or password"
+    assert _top(ours) == "wrong-credentials"
