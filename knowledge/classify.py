@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from knowledge.load import default_catalog
@@ -79,28 +80,41 @@ def _gate_accepts(gate: Gate, text: Text, asked: bool) -> bool:
 _DISMISS_REACH = 30  # how far after a clue a phrase taking it back ("both are off") may start
 
 
-def _clue(finder: Finder, text: Text, stock: Spans, dismissed: tuple[int, ...]) -> re.Match[str] | None:
-    """The first match of a clue outside the error's stock wording and not taken back right after it."""
-    if not dismissed:
+@dataclass(frozen=True)
+class _Denials:
+    """Where the text takes clues back: dismissals start just after a clue, negations end where one starts."""
+
+    dismissals: tuple[int, ...] = ()
+    negations: tuple[int, ...] = ()
+
+    def deny(self, start: int, end: int, negatable: bool) -> bool:
+        return any(end <= at <= end + _DISMISS_REACH for at in self.dismissals) or (
+            negatable and start in self.negations
+        )
+
+
+def _clue(
+    finder: Finder, text: Text, stock: Spans, denials: _Denials, negatable: bool
+) -> re.Match[str] | None:
+    """The first match of a clue outside the error's stock wording and not denied around it."""
+    if not denials.dismissals and not (negatable and denials.negations):
         return finder.first(text, outside=stock)
     for match in finder.matches(text):
-        end = match.end()
-        if not any(match.start() < stop and start < end for start, stop in stock) and not any(
-            end <= at <= end + _DISMISS_REACH for at in dismissed
+        start, end = match.span()
+        if not any(start < stop and begin < end for begin, stop in stock) and not denials.deny(
+            start, end, negatable
         ):
             return match
     return None
 
 
-def _rank(
-    cause: Cause, text: Text, stock: Spans, dismissed: tuple[int, ...], endpoint: Side | None
-) -> RankedCause:
+def _rank(cause: Cause, text: Text, stock: Spans, denials: _Denials, endpoint: Side | None) -> RankedCause:
     """Score one cause: its clues combine as independent votes on top of its prior."""
     doubt, damping, evidence = 1.0, 1.0, []
     for signal in cause.signals:
         if signal.side is not None and signal.side != endpoint:
             continue
-        match = _clue(signal.finder, text, stock, dismissed)
+        match = _clue(signal.finder, text, stock, denials, cause.deniable)
         if match is None:
             continue
         if signal.weight >= 0:
@@ -165,11 +179,14 @@ class Classifier:
         forms = [form for article in articles for form in article.forms]
         form = next((f.id for f in forms if any(finder.first(text) for finder in f.detect)), OTHER_FORM)
         stock = tuple(span for f in forms for span in _spans(f.boilerplate, text))
-        dismissed = tuple(start for article in articles for start, _ in _spans(article.dismissals, text))
+        denials = _Denials(
+            tuple(start for article in articles for start, _ in _spans(article.dismissals, text)),
+            tuple(end for article in articles for _, end in _spans(article.negations, text)),
+        )
         endpoint = failing_side(text) or side_hint
         causes = [cause for article in articles for cause in article.causes]
         ranked = sorted(
-            (_rank(cause, text, stock, dismissed, endpoint) for cause in causes),
+            (_rank(cause, text, stock, denials, endpoint) for cause in causes),
             key=lambda r: (-r.score, -self.catalog.causes[r.id].prior, self._order[r.id]),
         )
         if not any(r.from_text for r in ranked):

@@ -67,6 +67,12 @@ class _Fields:
             raise self.fail(key, f"must be a number from {low} to {high}")
         return float(value)
 
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(key, "must be true or false")
+        return value
+
     def items(self, key: str, *, optional: bool = False) -> list[Any]:
         value = self.data.get(key)
         if value is None and optional:
@@ -181,6 +187,7 @@ def _cause(fields: _Fields, url: str, expected_id: str) -> Cause:
         wait=wait,
         related=fields.texts("related", optional=True),
         prior=fields.number("prior", 0.0, 0.5),
+        deniable=fields.flag("deniable"),
         signals=tuple(_signal(fields.sub("signals", index)) for index in range(len(signals))),
         source_url=url,
     )
@@ -241,6 +248,7 @@ def load_article(folder: Traversable) -> Article:
         ),
         causes=causes,
         dismissals=meta.patterns("dismissals", optional=True),
+        negations=meta.patterns("negations", optional=True),
     )
 
 

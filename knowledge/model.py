@@ -59,6 +59,9 @@ class Cause:
     prior: float
     signals: tuple[Signal, ...]
     source_url: str
+    # Its clues say something is there (a prompt, a policy), so "no MFA" denies rather than names it;
+    # for other causes the absence is the clue ("no impersonation").
+    deniable: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ class Article:
     causes: tuple[Cause, ...]
     # Phrases that, right after a cause's clue, take it back ("MFA ... both are off", "... ruled out").
     dismissals: tuple[Finder, ...] = ()
+    # Phrases that, right before a cause's clue, deny it ("not security defaults", "no MFA").
+    negations: tuple[Finder, ...] = ()
 
     def finders(self) -> tuple[Finder, ...]:
         """Every pattern of this article: its gate, its error wordings and its causes' clues."""
@@ -125,6 +130,7 @@ class Article:
             *(finder for form in self.forms for finder in (*form.detect, *form.boilerplate)),
             *(signal.finder for cause in self.causes for signal in cause.signals),
             *self.dismissals,
+            *self.negations,
         )
 
 

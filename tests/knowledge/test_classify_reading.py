@@ -73,3 +73,24 @@ def test_an_aadsts_code_from_someone_elses_app_is_not_ours() -> None:
     assert not classify(foreign).matched
     ours = "verify creds on the source: AADSTS50126 invalid username or password"
     assert _top(ours) == "wrong-credentials"
+
+
+@pytest.mark.parametrize("denied", ["It's not security defaults", "No security defaults here"])
+def test_a_clue_denied_right_before_it_does_not_count(denied: str) -> None:
+    named = "MW verify on the destination: 401 Unauthorized. Security defaults are on in that tenant."
+    assert _top(named) == "security-defaults"
+    diagnosis = classify(f"MW verify on the destination: 401 Unauthorized. {denied}.")
+    assert "security-defaults" not in [c.id for c in diagnosis.causes if c.from_text]
+
+
+def test_a_missing_right_is_a_clue_not_a_denial() -> None:
+    """For causes whose clue is an absence ("no impersonation"), a leading "no" is part of the clue."""
+    text = "source on-prem Exchange: the migration account has no impersonation rights; 401 for every user"
+    assert _top(text) == "insufficient-permissions"
+
+
+def test_a_foreign_word_spelled_like_no_is_not_a_denial() -> None:
+    text = (
+        "o admin da origem recebe um código no Microsoft Authenticator e o MigrationWiz dá 401 Unauthorized"
+    )
+    assert _top(text) == "mfa-required"
