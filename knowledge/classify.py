@@ -173,6 +173,11 @@ class Classifier:
             return Diagnosis(False, None, None, (), tuple(notes))
         return self._diagnose(plain, articles, notes, side_hint)
 
+    def baseline(self, side: Side | None = None) -> Diagnosis:
+        """Every cause by its prior, for when there is no error text (a probe run started on its own)."""
+        note = "No error text was given: the causes are listed by how common they are."
+        return self._diagnose(Text(""), list(self.catalog.articles), [note], side)
+
     def _diagnose(
         self, text: Text, articles: list[Article], notes: list[str], side_hint: Side | None
     ) -> Diagnosis:
@@ -189,7 +194,7 @@ class Classifier:
             (_rank(cause, text, stock, denials, endpoint) for cause in causes),
             key=lambda r: (-r.score, -self.catalog.causes[r.id].prior, self._order[r.id]),
         )
-        if not any(r.from_text for r in ranked):
+        if not any(r.from_text for r in ranked) and text.original:
             notes.append(
                 "Nothing in the text points at one cause: the ranking follows how common each cause is."
             )

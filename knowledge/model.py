@@ -150,7 +150,8 @@ class Catalog:
 class RankedCause:
     """A candidate cause with its score in [0, 1] and the reasons it is listed.
 
-    `from_text` says whether a clue in the text supports it, rather than its prior alone.
+    `from_text` says whether evidence supports it (a clue in the text, or a live check), rather than its
+    prior alone.
     """
 
     id: str
