@@ -1,4 +1,4 @@
-"""The `why401` console script: classify and explain pasted errors from a terminal or a pipe."""
+"""The `why401` console script: classify and explain pasted errors, and probe accounts, from a terminal."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import IO, Any
 
+from bot import probe_command
 from bot.answer import build_answer
 from bot.config import Settings
 from bot.render import Style, answer_text, diagnosis_summary
@@ -34,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     explain_cmd = commands.add_parser("explain", help="the full answer: cause, why, steps, checklist")
     explain_cmd.add_argument("text", nargs="?", help="the pasted error (default: read standard input)")
+    probe_command.add_parser(commands)
     return parser
 
 
@@ -77,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings.from_env()
     stdin, stdout = sys.stdin.buffer, sys.stdout
+    if args.command == "probe":
+        return probe_command.run(args, settings, stdin, stdout)
     style = Style(color=stdout.isatty() and not settings.no_color)
     if args.command == "classify" and args.jsonl:
         if args.text is not None:

@@ -29,6 +29,9 @@ class Settings:
     ca_bundle: Path | None = None
     no_color: bool = False
     answer_in_process: bool = True
+    # Who may run live probes from Slack: listed user ids and/or members of one user group; anyone if neither.
+    probe_users: frozenset[str] = frozenset()
+    probe_group: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -57,4 +60,6 @@ class Settings:
             ca_bundle=Path(ca_bundle) if ca_bundle else None,
             no_color="NO_COLOR" in env,
             answer_in_process=(get("WHY401_ANSWER_IN_PROCESS") or "1") not in ("0", "false", "no"),
+            probe_users=frozenset((get("WHY401_PROBE_USERS") or "").replace(",", " ").split()),
+            probe_group=get("WHY401_PROBE_GROUP"),
         )

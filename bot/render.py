@@ -6,6 +6,7 @@ import textwrap
 from dataclasses import dataclass
 
 from bot.answer import Answer, Candidate
+from bot.probes.model import CheckResult, ProbeReport
 from knowledge.model import Diagnosis, Step
 
 WIDTH = 96
@@ -99,3 +100,22 @@ def diagnosis_summary(diagnosis: Diagnosis, titles: dict[str, str], style: Style
         lines += _wrap(cause.evidence[0], "     ", "     because ")
     lines += [style.dim(note) for note in diagnosis.notes]
     return "\n".join(lines) + "\n"
+
+
+_MARKS: dict[str, str] = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "skipped": "SKIP", "error": "ERR "}
+
+
+def check_line(check: CheckResult) -> str:
+    """One check as a line: status, id, summary and how long it took."""
+    return f"{_MARKS[check.status]} {check.id:<17} {check.summary} ({check.elapsed_ms} ms)"
+
+
+def probe_report_text(report: ProbeReport, answer: Answer, style: Style) -> str:
+    """The live checks with what each measured, then the answer re-ranked by them."""
+    lines = [style.heading("Live checks")]
+    for check in report.checks:
+        lines += _wrap(check_line(check), "       ", "  ")
+        lines += [
+            style.dim(line) for detail in check.details for line in _wrap(detail, "         ", "       ")
+        ]
+    return "\n".join([*lines, ""]) + "\n" + answer_text(answer, style)

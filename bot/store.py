@@ -98,6 +98,13 @@ def m001_initial(db: Database) -> None:
 def m002_inbox_claims(db: Database) -> None:
     """Let several answering workers share the inbox: each event is claimed by one at a time."""
     db.table("events").add_column("claimed_by", str)
+
+
+@migrations()
+def m003_probe_signins(db: Database) -> None:
+    """Tell probe runs that tried a password apart, and count runs per user, for the probe rate limits."""
+    db.table("probe_audit").add_column("signs_in", int, not_null_default=0)
+    db.table("probe_audit").create_index(["team_id", "user", "at"])
     db.table("events").add_column("claimed_at", float)
     db.table("events").create_index(["finished_at", "claimed_at"])
 
@@ -169,6 +176,47 @@ class CauseStats:
     triages: int
     fixed: int
     not_this: int
+
+
+class QuotaExceeded(Exception):
+    """A probe run would go over its rate limit; the message says which and when to try again."""
+
+
+@dataclass(frozen=True)
+class ProbeQuota:
+    """How often probes may run: sign-in attempts per account, and runs per user, each in a sliding window."""
+
+    signins_per_account: int = 3
+    signin_window_s: float = 15 * 60
+    runs_per_user: int = 20
+    run_window_s: float = 3600
+
+    def check(
+        self, db: Database, team_id: str | None, user: str, account: str, *, signs_in: bool, at: float
+    ) -> None:
+        """Raise QuotaExceeded if one more run by `user` (of `account`, maybe signing in) goes over."""
+        runs = db.execute(
+            "select count(*) from probe_audit where team_id is ? and user = ? and at >= ?",
+            [team_id, user, at - self.run_window_s],
+        ).fetchone()[0]
+        if runs >= self.runs_per_user:
+            raise QuotaExceeded(
+                f"You have started {runs} probe runs in the last {self.run_window_s / 60:.0f} minutes, "
+                "the most allowed. Try again later."
+            )
+        if not signs_in:
+            return
+        attempts = db.execute(
+            "select count(*), min(at) from probe_audit where account = ? and signs_in = 1 and at >= ?",
+            [account, at - self.signin_window_s],
+        ).fetchone()
+        if attempts[0] >= self.signins_per_account:
+            wait_min = max(1, round((attempts[1] + self.signin_window_s - at) / 60))
+            raise QuotaExceeded(
+                f"{account} has had {attempts[0]} sign-in attempts from why401 in the last "
+                f"{self.signin_window_s / 60:.0f} minutes; to avoid locking the account, the next is "
+                f"allowed in about {wait_min} min. Checks without a password can still run."
+            )
 
 
 def _now(now: float | None) -> float:
@@ -555,27 +603,57 @@ class Store:
 
     # probe audit
 
-    def audit_probe(
-        self, *, team_id: str | None, user: str, account: str, outcome: str, now: float | None = None
-    ) -> None:
-        """Record who probed which account, when, and how it went (never a secret)."""
-        with self._write() as db:
-            db.execute(
-                "insert into probe_audit (team_id, user, account, outcome, at) values (?, ?, ?, ?, ?)",
-                [team_id, user, _account(account), outcome, _now(now)],
-            )
+    def start_probe(
+        self,
+        *,
+        team_id: str | None,
+        user: str,
+        account: str,
+        signs_in: bool,
+        quota: ProbeQuota | None = None,
+        now: float | None = None,
+    ) -> int:
+        """Record, before it starts, who probes which account and whether with a password (not which).
 
-    def probe_attempts(self, account: str, since: float) -> int:
-        """How many probes of this account (any case) were made at or after `since`."""
+        With a `quota`, first check it in the same transaction, so simultaneous runs cannot both slip under
+        it; raises QuotaExceeded, recording nothing, when the run would go over.
+        """
+        at = _now(now)
+        with self._write() as db:
+            if quota is not None:
+                quota.check(db, team_id, user, _account(account), signs_in=signs_in, at=at)
+            cursor = db.execute(
+                "insert into probe_audit (team_id, user, account, outcome, at, signs_in)"
+                " values (?, ?, ?, ?, ?, ?)",
+                [team_id, user, _account(account), "running", at, int(signs_in)],
+            )
+            return int(cursor.lastrowid or 0)
+
+    def finish_probe(self, audit_id: int, outcome: str) -> None:
+        """Record how a probe run ended (a short outcome such as 'sign-in fail: AADSTS50126')."""
+        with self._write() as db:
+            db.execute("update probe_audit set outcome = ? where id = ?", [outcome[:200], audit_id])
+
+    def signin_attempts(self, account: str, since: float) -> int:
+        """How many probe runs tried a password for this account (any case) at or after `since`."""
         rows = self._rows(
-            "select count(*) as n from probe_audit where account = ? and at >= ?", [_account(account), since]
+            "select count(*) as n from probe_audit where account = ? and signs_in = 1 and at >= ?",
+            [_account(account), since],
+        )
+        return int(rows[0]["n"])
+
+    def probe_runs(self, team_id: str | None, user: str, since: float) -> int:
+        """How many probe runs this user started at or after `since`."""
+        rows = self._rows(
+            "select count(*) as n from probe_audit where team_id is ? and user = ? and at >= ?",
+            [team_id, user, since],
         )
         return int(rows[0]["n"])
 
     def probe_audit(self, limit: int = 50) -> list[dict[str, Any]]:
         """The latest probe audit entries, newest first."""
         return self._rows(
-            "select id, team_id, user, account, outcome, at from probe_audit"
+            "select id, team_id, user, account, outcome, at, signs_in from probe_audit"
             " order by at desc, id desc limit ?",
             [limit],
         )

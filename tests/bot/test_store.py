@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.store import CauseStats, CheckMark, FollowUp, Store, Verdicts
+from bot.store import CauseStats, CheckMark, FollowUp, ProbeQuota, QuotaExceeded, Store, Verdicts
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = 86400.0
@@ -183,17 +183,24 @@ def test_stats_window(store: Store) -> None:
 
 
 def test_probe_audit(store: Store) -> None:
-    store.audit_probe(team_id="T1", user="U1", account="Ann@Contoso.com", outcome="ok", now=100.0)
-    store.audit_probe(team_id=None, user="console", account="ann@contoso.com ", outcome="401", now=200.0)
-    store.audit_probe(team_id="T1", user="U1", account="bob@contoso.com", outcome="refused", now=300.0)
-    assert store.probe_attempts("ann@contoso.com", since=0.0) == 2
-    assert store.probe_attempts("ANN@contoso.com", since=150.0) == 1
-    assert store.probe_attempts("ann@contoso.com", since=201.0) == 0
+    first = store.start_probe(team_id="T1", user="U1", account="Ann@Contoso.com", signs_in=True, now=100.0)
+    store.start_probe(team_id=None, user="console", account="ann@contoso.com ", signs_in=True, now=200.0)
+    store.start_probe(team_id="T1", user="U1", account="ann@contoso.com", signs_in=False, now=250.0)
+    last = store.start_probe(team_id="T1", user="U1", account="bob@contoso.com", signs_in=False, now=300.0)
+    store.finish_probe(first, "sign-in pass")
+    store.finish_probe(last, "refused")
+    assert store.signin_attempts("ann@contoso.com", since=0.0) == 2
+    assert store.signin_attempts("ANN@contoso.com", since=150.0) == 1
+    assert store.signin_attempts("ann@contoso.com", since=201.0) == 0
+    assert store.probe_runs("T1", "U1", since=0.0) == 3
+    assert store.probe_runs(None, "console", since=0.0) == 1
+    assert store.probe_runs("T1", "U1", since=260.0) == 1
     rows = store.probe_audit()
-    assert [(r["account"], r["outcome"], r["team_id"]) for r in rows] == [
-        ("bob@contoso.com", "refused", "T1"),
-        ("ann@contoso.com", "401", None),
-        ("ann@contoso.com", "ok", "T1"),
+    assert [(r["account"], r["outcome"], r["team_id"], r["signs_in"]) for r in rows] == [
+        ("bob@contoso.com", "refused", "T1", 0),
+        ("ann@contoso.com", "running", "T1", 0),
+        ("ann@contoso.com", "running", None, 1),
+        ("ann@contoso.com", "sign-in pass", "T1", 1),
     ]
     assert len(store.probe_audit(limit=1)) == 1
 
@@ -299,3 +306,26 @@ def test_only_answered_events_past_the_retry_window_are_pruned(store: Store) -> 
         "a recent retry is still a duplicate"
     )
     assert store.receive_event("Old", "T1", {}, now=5 * DAY + 90), "the pruned event is forgotten"
+
+
+def test_probe_quota_limits_sign_ins_per_account_and_runs_per_user(store: Store) -> None:
+    quota = ProbeQuota(signins_per_account=2, signin_window_s=900, runs_per_user=4, run_window_s=3600)
+
+    def start(user: str, account: str, signs_in: bool, now: float) -> int:
+        return store.start_probe(
+            team_id="T1", user=user, account=account, signs_in=signs_in, quota=quota, now=now
+        )
+
+    start("U1", "ann@contoso.com", True, 1000.0)
+    start("U2", "Ann@Contoso.com", True, 1100.0)
+    with pytest.raises(QuotaExceeded, match="2 sign-in attempts"):
+        start("U3", "ann@contoso.com", True, 1200.0)
+    start("U3", "ann@contoso.com", False, 1200.0)  # checks without a password still run
+    start("U3", "ann@contoso.com", True, 1000.0 + 901)  # the first attempt has left the window
+    start("U1", "bob@contoso.com", False, 1300.0)
+    start("U1", "bob@contoso.com", False, 1301.0)
+    start("U1", "bob@contoso.com", False, 1302.0)
+    with pytest.raises(QuotaExceeded, match="4 probe runs"):
+        start("U1", "bob@contoso.com", False, 1303.0)
+    assert store.signin_attempts("ann@contoso.com", since=0.0) == 3  # refused runs are not recorded
+    assert store.probe_runs("T1", "U1", since=0.0) == 4
