@@ -34,6 +34,7 @@ SHOW_CAUSE = "show_cause"
 FEEDBACK_FIXED = "feedback_fixed"
 FEEDBACK_NOT_THIS = "feedback_not_this"
 REMIND = "remind_thread"
+RUN_PROBES = "run_probes"
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,12 @@ def answer_messages(answer: Answer, triage_id: int) -> list[Message]:
     if candidates:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "*Other candidates*"}})
         blocks += [_candidate_block(candidate, triage_id) for candidate in candidates]
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [_button("Run live checks", RUN_PROBES, str(triage_id))],
+        }
+    )
     footer = f"Source: <{answer.source_url}|BitTitan, 401 Unauthorized Error Suite>"
     notes = " ".join(escape(note) for note in answer.notes)
     blocks.append(

@@ -10,7 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
+from aiohttp.abc import AbstractResolver
+
 from bot.config import Settings
+from bot.probes.prober import Prober
 from bot.store import Store
 from bot.triage import Triager
 from knowledge.model import Catalog
@@ -31,6 +34,12 @@ class Deps:
     db_thread: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="why401-db")
     )
+    probe_resolver: AbstractResolver | None = None  # name lookups for probes; tests point names at fakes
+
+    @functools.cached_property
+    def prober(self) -> Prober:
+        """The live checks, against the Microsoft bases in settings."""
+        return Prober(self.settings, resolver=self.probe_resolver)
 
     async def db(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a store call off the event loop on the store's own thread, never queued behind CPU work."""

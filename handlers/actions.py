@@ -1,4 +1,5 @@
-"""Buttons on an answer: tick a checklist step, show another cause, give a verdict, ask for a reminder."""
+"""Buttons on an answer: tick a checklist step, show another cause, give a verdict, ask for a reminder,
+run live checks."""
 
 from __future__ import annotations
 
@@ -8,9 +9,19 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks import CHECKLIST_TOGGLE, FEEDBACK_FIXED, FEEDBACK_NOT_THIS, REMIND, SHOW_CAUSE, Message
+from bot.blocks import (
+    CHECKLIST_TOGGLE,
+    FEEDBACK_FIXED,
+    FEEDBACK_NOT_THIS,
+    REMIND,
+    RUN_PROBES,
+    SHOW_CAUSE,
+    Message,
+)
 from bot.conversation import post, refresh_checklist, show_cause
 from bot.deps import Deps
+from bot.probe_blocks import ProbePlace, probe_modal
+from bot.probe_runs import may_probe
 
 VERDICTS = {FEEDBACK_FIXED: "fixed", FEEDBACK_NOT_THIS: "not_this"}
 
@@ -77,3 +88,17 @@ def register(app: AsyncApp, deps: Deps) -> None:
         )
         notice = Message(text=f"I will remind this thread in {cause.wait.hours} h.")
         await post(client, deps, channel, notice, thread_ts=thread_ts)
+
+    @app.action(RUN_PROBES)
+    async def open_probe_form(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        triage_id, _, channel, _, thread_ts = _target(body)
+        user = body["user"]["id"]
+        if not await may_probe(client, deps, user):
+            text = "Live checks are limited to the people the operator allowed; ask them to add you."
+            await client.chat_postEphemeral(channel=channel, user=user, text=text)
+            return
+        rebuilt = await deps.db(deps.triager.answer_for, triage_id)
+        side = rebuilt[1].endpoint if rebuilt else None
+        view = probe_modal(ProbePlace(triage_id, channel, thread_ts), side)
+        await client.views_open(trigger_id=body["trigger_id"], view=view)

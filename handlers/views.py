@@ -1,4 +1,4 @@
-"""The paste form's submission: diagnosed like /why401 TEXT, answered in the channel it was opened from."""
+"""Form submissions: the paste form (diagnosed like /why401 TEXT) and the live-checks form."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import PASTE_BLOCK, PASTE_INPUT, PASTE_MODAL, SIDE_BLOCK, SIDE_INPUT
 from bot.conversation import answer_command
 from bot.deps import Deps
+from bot.probe_blocks import ACCOUNT_BLOCK, PROBE_MODAL, ProbePlace, probe_form
+from bot.probe_runs import may_probe, probe_in_thread
+from bot.store import ProbeQuota, QuotaExceeded
 from knowledge.model import SIDES
 
 
@@ -44,4 +47,37 @@ def register(app: AsyncApp, deps: Deps) -> None:
             text=text,
             side_hint=side,
             via="modal",
+        )
+
+    @app.view(PROBE_MODAL)
+    async def probe_submitted(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        form = probe_form(view["state"]["values"])
+        if form.errors:
+            await ack(response_action="errors", errors=form.errors)
+            return
+        user, team_id = body["user"]["id"], body.get("team", {}).get("id", "")
+        if not await may_probe(client, deps, user):
+            await ack(
+                response_action="errors", errors={ACCOUNT_BLOCK: "You are not allowed to run live checks."}
+            )
+            return
+        target = form.target
+        try:
+            audit_id = await deps.db(
+                deps.store.start_probe,
+                team_id=team_id,
+                user=user,
+                account=target.email,
+                signs_in=bool(target.password),
+                quota=ProbeQuota(),
+            )
+        except QuotaExceeded as error:
+            await ack(response_action="errors", errors={ACCOUNT_BLOCK: str(error)[:150]})
+            return
+        await ack()
+        place = ProbePlace.load(view["private_metadata"])
+        await probe_in_thread(
+            client, deps, team_id=team_id, user=user, place=place, target=target, audit_id=audit_id
         )

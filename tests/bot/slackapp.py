@@ -69,13 +69,17 @@ def channel_message(text: str, *, ts: str | None = None, **extra: Any) -> dict[s
 class SlackBot:
     """The bot's HTTP server on an ephemeral loopback port, wired to a FakeSlack."""
 
-    def __init__(self, fake: FakeSlack, db_path: Path, followup_interval: float = 60.0) -> None:
+    def __init__(
+        self, fake: FakeSlack, db_path: Path, followup_interval: float = 60.0, **settings: Any
+    ) -> None:
+        """`settings` adds to the Slack settings, e.g. the Microsoft bases of a FakeMicrosoft."""
         self.fake = fake
         self.settings = Settings(
             slack_bot_token=FakeSlack.BOT_TOKEN,
             slack_signing_secret=SIGNING_SECRET,
             slack_api_url=fake.api_url,
             db_path=db_path,
+            **settings,
         )
         self.store = Store(db_path)
         self.deps: Deps = build_deps(self.settings, self.store)

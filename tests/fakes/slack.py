@@ -114,6 +114,8 @@ class FakeSlack:
         self._view_ids = itertools.count(1)
         self._home_views: dict[str, str] = {}
         self._tickets: set[str] = set()
+        self.usergroups: dict[str, list[str]] = {}
+        """User group id -> member user ids, for usergroups.users.list."""
         self._sockets: list[web.WebSocketResponse] = []
         self._sockets_opened = 0
         self._pending_acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
@@ -412,6 +414,7 @@ class FakeSlack:
             "views.update": self._views_update,
             "views.publish": self._views_publish,
             "users.info": self._users_info,
+            "usergroups.users.list": self._usergroups_users_list,
             "reactions.add": self._reactions_add,
             "apps.connections.open": self._apps_connections_open,
         }
@@ -570,6 +573,12 @@ class FakeSlack:
                 **extra,
             }
         }
+
+    def _usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        group = self._require(args, "usergroup", "invalid_arguments")
+        if group not in self.usergroups:
+            raise _SlackError("no_such_subteam")
+        return {"users": list(self.usergroups[group])}
 
     def _reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
         self._require(args, "channel", "channel_not_found")

@@ -1,0 +1,90 @@
+"""Live checks asked for in Slack: who may run them, and one run reported in its thread.
+
+The password lives only in the Target of one run, in this process's memory; nothing here stores, logs or
+posts it. The run shows progress as checks finish, then the report, then the re-ranked answer and its
+checklist, recorded as a new triage so verdicts and reminders apply to the new leading cause.
+"""
+
+from __future__ import annotations
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.answer import build_answer
+from bot.conversation import post, post_answer
+from bot.deps import Deps
+from bot.probe_blocks import ProbePlace, progress_message, report_message
+from bot.probes.model import CheckResult, Target
+from bot.probes.prober import CHECKS
+from bot.triage import Outcome
+
+
+async def may_probe(client: AsyncWebClient, deps: Deps, user: str) -> bool:
+    """Whether this user may run live checks: anyone, unless the operator listed users or a user group."""
+    settings = deps.settings
+    if not settings.probe_users and not settings.probe_group:
+        return True
+    if user in settings.probe_users:
+        return True
+    if settings.probe_group is None:
+        return False
+    try:
+        response = await client.usergroups_users_list(usergroup=settings.probe_group)
+    except SlackApiError as error:
+        deps.logger.warning("usergroups.users.list failed", extra={"error": error.response.get("error")})
+        return False
+    return user in (response.get("users") or [])
+
+
+async def probe_in_thread(
+    client: AsyncWebClient,
+    deps: Deps,
+    *,
+    team_id: str,
+    user: str,
+    place: ProbePlace,
+    target: Target,
+    audit_id: int,
+) -> None:
+    """Run the live checks for `target` and report them, and the re-ranked answer, in the triage's thread."""
+    rebuilt = await deps.db(deps.triager.answer_for, place.triage_id)
+    diagnosis = rebuilt[1] if rebuilt else deps.triager.classify.baseline(target.side)
+    done: list[CheckResult] = []
+    progress_ts = await post(
+        client,
+        deps,
+        place.channel,
+        progress_message(target.email, done, len(CHECKS)),
+        thread_ts=place.thread_ts,
+    )
+
+    async def on_result(check: CheckResult) -> None:
+        done.append(check)
+        if progress_ts is None:
+            return
+        message = progress_message(target.email, done, len(CHECKS))
+        try:
+            await client.chat_update(channel=place.channel, ts=progress_ts, **message.payload())
+        except SlackApiError as error:
+            deps.logger.warning("progress update failed", extra={"error": error.response.get("error")})
+
+    outcome = "interrupted"
+    try:
+        report = await deps.prober.probe(target, diagnosis, on_result)
+        outcome = report.audit_outcome()
+    finally:
+        await deps.db(deps.store.finish_probe, audit_id, outcome)
+    await post(client, deps, place.channel, report_message(target.email, report), thread_ts=place.thread_ts)
+    record = await deps.db(deps.store.triage, place.triage_id)
+    answer = build_answer(deps.catalog, report.diagnosis)
+    recorded = await deps.db(
+        deps.triager.record,
+        Outcome(None, report.diagnosis, answer, ()),
+        record.text if record else f"live checks for {target.email}",
+        team_id=team_id,
+        via="probe",
+        channel=place.channel,
+        thread_ts=place.thread_ts,
+        user=user,
+    )
+    await post_answer(client, deps, recorded, place.channel, place.thread_ts)
