@@ -26,32 +26,27 @@ def _json(text: str) -> dict[str, Any]:
 async def tenant(run: Run) -> CheckResult:
     """Tenant discovery: the domain's OpenID configuration names its tenant id and cloud."""
     domain = run.target.domain
-    try:
-        answer = await run.http.request(
-            "GET", f"{run.settings.login_url}/{quote(domain)}/v2.0/.well-known/openid-configuration"
-        )
-        data = _json(answer.text)
-        found = _GUID.search(str(data.get("issuer", "")) + " " + str(data.get("token_endpoint", "")))
-        if answer.status != 200 or found is None:
-            codes = _AADSTS.findall(str(data.get("error_description", "")))
-            return CheckResult(
-                "tenant",
-                "fail",
-                f"No Microsoft 365 tenant answers for {domain}.",
-                (f"HTTP {answer.status}" + (f", AADSTS{codes[0]}" if codes else ""),),
-                evidence=(
-                    Evidence(
-                        "wrong-credentials",
-                        "confirms",
-                        f"{domain} is not a Microsoft 365 domain: the account's domain is probably mistyped",
-                    ),
+    answer = await run.http.request(
+        "GET", f"{run.settings.login_url}/{quote(domain)}/v2.0/.well-known/openid-configuration"
+    )
+    data = _json(answer.text)
+    found = _GUID.search(str(data.get("issuer", "")) + " " + str(data.get("token_endpoint", "")))
+    if answer.status != 200 or found is None:
+        codes = _AADSTS.findall(str(data.get("error_description", "")))
+        return CheckResult(
+            "tenant",
+            "fail",
+            f"No Microsoft 365 tenant answers for {domain}.",
+            (f"HTTP {answer.status}" + (f", AADSTS{codes[0]}" if codes else ""),),
+            evidence=(
+                Evidence(
+                    "wrong-credentials",
+                    "confirms",
+                    f"{domain} is not a Microsoft 365 domain: the account's domain is probably mistyped",
                 ),
-            )
-        tenant_id = found.group(0).lower()
-        run.tenant_id.set_result(tenant_id)
-    finally:
-        if not run.tenant_id.done():
-            run.tenant_id.set_result(None)
+            ),
+        )
+    tenant_id = found.group(0).lower()
     details = [f"tenant id {tenant_id}", f"cloud {data.get('cloud_instance_name', 'unknown')}"]
     given = (run.target.tenant or "").lower()
     if given and given not in (tenant_id, domain):

@@ -1,5 +1,5 @@
 """One probe run: the checks run concurrently in one guarded session, each with its own timeout, all
-within one deadline; checks that need another's result (the tenant id, the sign-in) wait for it."""
+within one deadline; the Graph checks wait for the sign-in's token."""
 
 from __future__ import annotations
 
@@ -41,7 +41,6 @@ class Run:
     settings: Settings
     http: ProbeHttp
     onprem_url: yarl.URL | None = None
-    tenant_id: asyncio.Future[str | None] = field(default_factory=asyncio.Future)
     signed_in: asyncio.Future[SignedIn | None] = field(default_factory=asyncio.Future)
 
 
@@ -128,9 +127,8 @@ async def run_checks(
         finally:
             for task in pending:
                 task.cancel()
-            for future in (run.tenant_id, run.signed_in):
-                if not future.done():
-                    future.set_result(None)
+            if not run.signed_in.done():
+                run.signed_in.set_result(None)
             await asyncio.gather(*pending, return_exceptions=True)
         late = f"Did not finish within the {deadline_s:g} s deadline for all checks."
         for task in pending:

@@ -161,9 +161,7 @@ async def _sign_in(run: Run) -> CheckResult:
         return CheckResult(
             "sign-in", "skipped", "Sign-in needs the project's app (client) id, as MigrationWiz uses it."
         )
-    tenant = target.tenant or await run.tenant_id
-    if not tenant:
-        return CheckResult("sign-in", "skipped", "The tenant could not be found, so sign-in was not tried.")
+    tenant = target.tenant or target.domain  # Entra ID finds the tenant from its domain: no need to wait
     session = MsalSession(run.http)
     try:
         result, graph = await asyncio.to_thread(
@@ -184,14 +182,12 @@ async def _sign_in(run: Run) -> CheckResult:
     except ValueError as error:
         if "authority" not in str(error).lower():
             raise
-        return CheckResult(  # msal could not read the tenant's configuration
-            "sign-in",
-            "fail",
-            f"Entra ID has no tenant {tenant}.",
-            evidence=(
-                Evidence("modern-auth-not-configured", "supports", "the project's tenant id names no tenant"),
-            ),
+        named = (  # msal could not read the tenant's configuration
+            Evidence("modern-auth-not-configured", "supports", "the project's tenant id names no tenant")
+            if target.tenant
+            else Evidence("wrong-credentials", "supports", "the account's domain has no tenant")
         )
+        return CheckResult("sign-in", "fail", f"Entra ID has no tenant {tenant}.", evidence=(named,))
     if "access_token" in result:
         token = (graph or {}).get("access_token")
         why_not = (

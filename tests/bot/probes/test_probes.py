@@ -302,10 +302,14 @@ SCENARIOS = {
         target={"password": None},
     ),
     "unknown-domain": Case(
-        {**NO_PASSWORD, "tenant": "fail", "account": "fail", "mailbox": "fail"},
+        {**NO_PASSWORD, "tenant": "fail", "account": "fail", "mailbox": "fail", "sign-in": "fail"},
         "wrong-credentials",
-        (("tenant", "wrong-credentials", "confirms"), ("account", "wrong-credentials", "supports")),
-        (("sign-in", "The tenant could not be found"),),
+        (
+            ("tenant", "wrong-credentials", "confirms"),
+            ("account", "wrong-credentials", "supports"),
+            ("sign-in", "wrong-credentials", "supports"),
+        ),
+        (("sign-in", "Entra ID has no tenant contoso-typo.test"),),
         target={"email": "adele.vance@contoso-typo.test"},
     ),
     # The project names a tenant id that does not exist: msal cannot read its configuration.
