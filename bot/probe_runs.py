@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answer import build_answer
+from bot.blocks import Message
 from bot.conversation import post, post_answer
 from bot.deps import Deps
 from bot.probe_blocks import ProbePlace, progress_message, report_message
@@ -72,6 +73,14 @@ async def probe_in_thread(
     try:
         report = await deps.prober.probe(target, diagnosis, on_result)
         outcome = report.audit_outcome()
+    except Exception as error:  # whatever broke, the thread hears of it rather than waiting forever
+        outcome = f"error: {type(error).__name__}"
+        deps.logger.error("probe run failed", extra={"error": type(error).__name__})
+        failed = Message(
+            text=f"The live checks for {target.email} stopped with an internal error; try again."
+        )
+        await post(client, deps, place.channel, failed, thread_ts=place.thread_ts)
+        return
     finally:
         await deps.db(deps.store.finish_probe, audit_id, outcome)
     await post(client, deps, place.channel, report_message(target.email, report), thread_ts=place.thread_ts)

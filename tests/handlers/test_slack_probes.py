@@ -23,6 +23,7 @@ from bot.probe_blocks import (
     TENANT_BLOCK,
     VALUE,
 )
+from bot.probes.prober import Prober
 from tests.bot.slackapp import USER, SlackBot, channel_message, message_ts
 from tests.fakes.microsoft import FakeApp, FakeMicrosoft, FakeTenant, FakeUser
 from tests.fakes.slack import Call, FakeSlack
@@ -204,3 +205,17 @@ async def test_only_allowed_users_may_run_live_checks(
         assert len(fake.calls_to("views.open")) == 2
     finally:
         await bot.stop()
+
+
+async def test_a_run_that_breaks_says_so_in_the_thread(
+    bot: SlackBot, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Prober, "probe", broken)
+    root, view = await _open_form(bot, fake)
+    await bot.interact(_submission(view, account=ADMIN))
+    replies = await fake.wait_for("chat.postMessage", in_thread(root), count=4)
+    assert "stopped with an internal error" in replies[3].args["text"]
+    await eventually(lambda: bot.store.probe_audit()[0]["outcome"] == "error: RuntimeError")
