@@ -5,9 +5,7 @@ Run: python bench/probes.py [--runs N] [--deadline S] [--check-timeout S]. Print
 
 FakeMicrosoft and FakeOnPremEws serve real TLS on loopback and wait DELAYS before answering. A full run
 signs in with a password and names an on-premises EWS URL (so Exchange Online's autodiscover is not asked).
-The on-premises name reaches the loopback fake the way tests/bot/probes/test_probes.py does it: Graph is
-served under that name, which makes it a host the guard trusts, and a test resolver sends port 443 to the
-on-premises fake.
+The on-premises name reaches the loopback fake through OnPremRoute, as in the tests.
 
 Checks run concurrently; only the Graph checks wait, for the sign-in's token. Every check's elapsed time (as
 the probe object reports it) counts from the start of the run, so the slowest check as reported is the floor
@@ -21,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import socket
 import statistics
 import sys
 import time
@@ -29,15 +26,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import yarl
-from aiohttp.abc import AbstractResolver, ResolveResult
 
 from bot.config import Settings
 from bot.probes.model import ProbeReport, Secret, Target
 from bot.probes.prober import Prober
 from bot.probes.run import CHECK_TIMEOUT_S, DEADLINE_S
 from knowledge.classify import default_classifier
-from tests.fakes.microsoft import FakeApp, FakeMicrosoft, FakeOnPremEws, FakeTenant, FakeUser
+from tests.fakes.microsoft import FakeApp, FakeMicrosoft, FakeOnPremEws, FakeTenant, FakeUser, OnPremRoute
 
 DELAYS = {
     "openid": 0.120,
@@ -59,26 +54,6 @@ CLIENT_ID = "0e4d2c7b-9a1f-4b3e-8d6c-5f7a9b1c3d2e"
 EMAIL = "adele.vance@contoso.test"
 PASSWORD = "bench-password"
 ONPREM = "mail.fabrikam.example"
-
-
-class Loopback(AbstractResolver):
-    """ONPREM is 127.0.0.1: port 443 goes to the on-premises fake, other ports pass unchanged."""
-
-    def __init__(self, onprem_port: int) -> None:
-        self.onprem_port = onprem_port
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        if host != ONPREM:
-            raise OSError(f"the bench resolver knows only {ONPREM}, not {host}")
-        port = self.onprem_port if port == 443 else port
-        return [
-            ResolveResult(hostname=host, host="127.0.0.1", port=port, family=socket.AF_INET, proto=0, flags=0)
-        ]
-
-    async def close(self) -> None:
-        pass
 
 
 def own_times(report: ProbeReport) -> dict[str, int]:
@@ -108,9 +83,9 @@ async def full_runs(runs: int) -> None:
         FakeOnPremEws(delay=ONPREM_DELAY, hostnames=[ONPREM]) as onprem,
     ):
         ms.delays = dict(DELAYS)
-        graph = yarl.URL(ms.graph_url).with_host(ONPREM)
-        settings = dataclasses.replace(Settings.from_env(ms.env), graph_url=str(graph))
-        prober = Prober(settings, resolver=Loopback(onprem.port))
+        route = OnPremRoute(ONPREM, ms, onprem)
+        settings = dataclasses.replace(Settings.from_env(ms.env), graph_url=route.graph_url)
+        prober = Prober(settings, resolver=route)
         target = Target(
             EMAIL,
             client_id=CLIENT_ID,

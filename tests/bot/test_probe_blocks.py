@@ -27,7 +27,8 @@ from knowledge.classify import default_classifier
 PLACE = ProbePlace(42, "C0SUPPORT", "1710000000.000100")
 
 
-def _values(**fields: str) -> dict[str, Any]:
+def form_values(**fields: str) -> dict[str, Any]:
+    """The live-checks form's state as Slack submits it, with the given fields filled in."""
     blocks = {
         "account": ACCOUNT_BLOCK,
         "client": CLIENT_BLOCK,
@@ -35,9 +36,11 @@ def _values(**fields: str) -> dict[str, Any]:
         "password": PASSWORD_BLOCK,
         "ews": EWS_BLOCK,
     }
-    values: dict[str, Any] = {blocks[k]: {VALUE: {"value": v}} for k, v in fields.items() if k in blocks}
+    values: dict[str, Any] = {
+        blocks[k]: {VALUE: {"type": "plain_text_input", "value": v}} for k, v in fields.items() if k in blocks
+    }
     if "side" in fields:
-        values[SIDE_BLOCK] = {VALUE: {"selected_option": {"value": fields["side"]}}}
+        values[SIDE_BLOCK] = {VALUE: {"type": "static_select", "selected_option": {"value": fields["side"]}}}
     return values
 
 
@@ -53,7 +56,7 @@ def test_the_form_fits_slacks_limits_and_says_why_it_asks_for_the_password() -> 
 
 def test_the_form_reads_back_into_a_target_keeping_the_password_as_typed() -> None:
     form = probe_form(
-        _values(account=" admin@contoso.com ", side="source", client="abc", password=" pass word ")
+        form_values(account=" admin@contoso.com ", side="source", client="abc", password=" pass word ")
     )
     assert form.errors == {}
     target = form.target
@@ -66,7 +69,7 @@ def test_the_form_reads_back_into_a_target_keeping_the_password_as_typed() -> No
     )
     assert target.password is not None and target.password.reveal() == " pass word "
     assert "pass word" not in repr(target)
-    unsure = probe_form(_values(account="admin@contoso.com", side="unknown"))
+    unsure = probe_form(form_values(account="admin@contoso.com", side="unknown"))
     assert unsure.target.side is None and unsure.target.password is None
 
 
@@ -80,7 +83,7 @@ def test_the_form_reads_back_into_a_target_keeping_the_password_as_typed() -> No
     ],
 )
 def test_an_unusable_field_is_named(fields: dict[str, str], block: str) -> None:
-    assert block in probe_form(_values(**fields)).errors
+    assert block in probe_form(form_values(**fields)).errors
 
 
 def test_progress_and_report_stay_within_a_section() -> None:

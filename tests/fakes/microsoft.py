@@ -23,6 +23,7 @@ import contextlib
 import json
 import re
 import secrets
+import socket
 import ssl
 import tempfile
 import time
@@ -38,7 +39,9 @@ from typing import Any, Literal, Self
 from urllib.parse import quote, unquote_plus
 
 import trustme
+import yarl
 from aiohttp import web
+from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.typedefs import Handler, Middleware
 from multidict import CIMultiDict
 
@@ -1009,3 +1012,30 @@ class FakeOnPremEws(_TlsFake):
         for challenge in self.challenges:
             headers.add("WWW-Authenticate", challenge)
         return web.Response(status=401, headers=headers)
+
+
+class OnPremRoute(AbstractResolver):
+    """Reach a FakeOnPremEws under a public-looking name, as the probes' guard demands of on-premises hosts.
+
+    The guard refuses loopback answers for every host but the configured Microsoft ones, so the route serves
+    Graph under the on-premises name too (`graph_url`, which makes the name trusted), and as the probes'
+    resolver answers that name with 127.0.0.1: port 443 to the on-premises fake, other ports unchanged.
+    """
+
+    def __init__(self, name: str, ms: FakeMicrosoft, onprem: FakeOnPremEws) -> None:
+        self.name = name
+        self.onprem_port = onprem.port
+        self.graph_url = str(yarl.URL(ms.graph_url).with_host(name))
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        if host != self.name:
+            raise OSError(f"this route knows only {self.name}, not {host}")
+        port = self.onprem_port if port == 443 else port
+        return [
+            ResolveResult(hostname=host, host="127.0.0.1", port=port, family=socket.AF_INET, proto=0, flags=0)
+        ]
+
+    async def close(self) -> None:
+        pass

@@ -15,16 +15,12 @@ from bot.blocks import RUN_PROBES
 from bot.config import Settings
 from bot.probe_blocks import (
     ACCOUNT_BLOCK,
-    CLIENT_BLOCK,
     EWS_BLOCK,
-    PASSWORD_BLOCK,
     PROBE_MODAL,
-    SIDE_BLOCK,
-    TENANT_BLOCK,
-    VALUE,
 )
 from bot.probes.prober import Prober
 from tests.bot.slackapp import USER, SlackBot, channel_message, message_ts
+from tests.bot.test_probe_blocks import form_values
 from tests.fakes.microsoft import FakeApp, FakeMicrosoft, FakeTenant, FakeUser
 from tests.fakes.slack import Call, FakeSlack
 from tests.handlers.test_slack_e2e import block_text, eventually, in_thread
@@ -85,17 +81,7 @@ def _run_button(call: Call) -> str:
 
 
 def _submission(view: dict[str, Any], **fields: str) -> dict[str, Any]:
-    blocks = {
-        "account": ACCOUNT_BLOCK,
-        "client": CLIENT_BLOCK,
-        "tenant": TENANT_BLOCK,
-        "password": PASSWORD_BLOCK,
-        "ews": EWS_BLOCK,
-    }
-    values: dict[str, Any] = {
-        blocks[name]: {VALUE: {"type": "plain_text_input", "value": value}} for name, value in fields.items()
-    }
-    values[SIDE_BLOCK] = {VALUE: {"type": "static_select", "selected_option": {"value": "destination"}}}
+    values = form_values(side="destination", **fields)
     return {
         "type": "view_submission",
         "team": {"id": FakeSlack.TEAM_ID},

@@ -2,10 +2,8 @@
 evidence and the cause leading after re-ranking; timeouts, refusals, the progress callback, and where the
 password goes.
 
-Reaching FakeOnPremEws: GuardedResolver refuses a loopback answer for every host but the configured
-Microsoft ones, and nothing lets a test trust the on-premises host. So on-premises runs serve Graph under
-the on-premises name (`_onprem_settings`), which makes that name a trusted host, and `_Loopback` sends its
-port 443 to the on-premises fake. The guard itself is tested in test_http.py and test_guard.py.
+On-premises runs reach FakeOnPremEws through OnPremRoute (see tests/fakes/microsoft.py). The guard itself
+is tested in test_http.py and test_guard.py.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ import asyncio
 import dataclasses
 import json
 import logging
-import socket
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -22,8 +19,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-import yarl
-from aiohttp.abc import AbstractResolver, ResolveResult
 
 from bot.config import Settings
 from bot.probes.model import CheckResult, Effect, ProbeReport, Secret, Status, Target
@@ -40,6 +35,7 @@ from tests.fakes.microsoft import (
     FakeOnPremEws,
     FakeTenant,
     FakeUser,
+    OnPremRoute,
 )
 
 DOMAIN = "contoso.test"
@@ -98,38 +94,6 @@ async def ms(world: World) -> AsyncIterator[FakeMicrosoft]:
         yield ms
 
 
-class _Loopback(AbstractResolver):
-    """Answers ONPREM with 127.0.0.1: port 443 goes to the on-premises fake, other ports pass unchanged."""
-
-    def __init__(self, onprem_port: int) -> None:
-        self.onprem_port = onprem_port
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        if host != ONPREM:
-            raise OSError(f"the test resolver knows only {ONPREM}, not {host}")
-        return [
-            ResolveResult(
-                hostname=host,
-                host="127.0.0.1",
-                port=self.onprem_port if port == 443 else port,
-                family=socket.AF_INET,
-                proto=0,
-                flags=0,
-            )
-        ]
-
-    async def close(self) -> None:
-        pass
-
-
-def _onprem_settings(ms: FakeMicrosoft) -> Settings:
-    """The fake's settings with Graph served under ONPREM, so the guard trusts that name (see above)."""
-    graph = yarl.URL(ms.graph_url).with_host(ONPREM)
-    return dataclasses.replace(Settings.from_env(ms.env), graph_url=str(graph))
-
-
 def _target(**changes: Any) -> Target:
     return dataclasses.replace(Target(EMAIL, client_id=CLIENT_ID, password=Secret(PASSWORD)), **changes)
 
@@ -149,7 +113,8 @@ async def _probe(
     """One Prober run for `target`; with `onprem`, the target's EWS URL is ONPREM_URL, served by `onprem`."""
     settings, resolver = Settings.from_env(ms.env), None
     if onprem is not None:
-        settings, resolver = _onprem_settings(ms), _Loopback(onprem.port)
+        resolver = OnPremRoute(ONPREM, ms, onprem)
+        settings = dataclasses.replace(settings, graph_url=resolver.graph_url)
         target = dataclasses.replace(target, ews_url=ONPREM_URL)
 
     async def record(result: CheckResult) -> None:
