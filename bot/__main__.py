@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import signal
 import sys
@@ -21,6 +20,7 @@ from bot.answerer import Answerer
 from bot.app import build_app, build_client, build_deps
 from bot.config import Settings, SettingsError
 from bot.deps import Deps
+from bot.logs import setup_logging
 from bot.server import build_web_app
 from bot.socket_mode import SocketModeRunner
 from bot.store import Store
@@ -78,12 +78,12 @@ def mode(settings: Settings) -> str:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = Settings.from_env()
     except SettingsError as error:
         print(f"why401: {error}", file=sys.stderr)
         return 2
+    setup_logging(settings.log_format)
     store = Store(settings.db_path)
     try:
         chosen = mode(settings)
@@ -101,7 +101,9 @@ def main() -> int:
         if chosen == "socket":
             asyncio.run(serve_socket_mode(deps))
         else:
-            web.run_app(build_web_app(build_app(deps), deps), host=settings.host, port=settings.port)
+            web_app = build_web_app(build_app(deps), deps)
+            # every request already gets one structured line (bot.requestlog); aiohttp's own would repeat it
+            web.run_app(web_app, host=settings.host, port=settings.port, access_log=None)
         return 0
     finally:
         store.close()

@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation import answer_message
 from bot.deps import Deps
+from bot.logs import request_context
 
 IDLE_POLL_S = 0.25
 PRUNE_EVERY_S = 3600.0
@@ -37,7 +38,12 @@ class Answerer:
             for item in items:
                 event = item.payload.get("event", {})
                 try:
-                    done = await answer_message(self.client, self.deps, event, item.team_id, self.bot_user_id)
+                    with request_context(
+                        team=item.team_id, channel=event.get("channel"), event_id=item.event_id
+                    ):
+                        done = await answer_message(
+                            self.client, self.deps, event, item.team_id, self.bot_user_id
+                        )
                 except Exception:  # one bad event must not stop the rest
                     self.deps.logger.exception("answering failed", extra={"event_id": item.event_id})
                     done = False

@@ -13,6 +13,7 @@ import handlers
 from bot.config import Settings
 from bot.deps import Deps
 from bot.inbox import InboxMiddleware
+from bot.requestlog import RequestLogMiddleware
 from bot.store import Store
 from bot.triage import Triager
 from knowledge.load import default_catalog
@@ -39,6 +40,7 @@ def build_app(deps: Deps, client: AsyncWebClient | None = None) -> AsyncApp:
         process_before_response=False,
     )
 
+    app.use(RequestLogMiddleware())
     app.use(InboxMiddleware(deps))
     handlers.register(app, deps)
     return app

@@ -32,6 +32,7 @@ class Settings:
     # Who may run live probes from Slack: listed user ids and/or members of one user group; anyone if neither.
     probe_users: frozenset[str] = frozenset()
     probe_group: str | None = None
+    log_format: str = "text"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -46,6 +47,9 @@ class Settings:
         if not port.isdigit() or not 0 < int(port) < 65536:
             raise SettingsError(f"PORT must be a TCP port number, not {port!r}")
         ca_bundle = get("WHY401_CA_BUNDLE")
+        log_format = (get("LOG_FORMAT") or "text").lower()
+        if log_format not in ("text", "json"):
+            raise SettingsError(f"LOG_FORMAT must be text or json, not {log_format!r}")
         return cls(
             slack_bot_token=get("SLACK_BOT_TOKEN"),
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -62,4 +66,5 @@ class Settings:
             answer_in_process=(get("WHY401_ANSWER_IN_PROCESS") or "1") not in ("0", "false", "no"),
             probe_users=frozenset((get("WHY401_PROBE_USERS") or "").replace(",", " ").split()),
             probe_group=get("WHY401_PROBE_GROUP"),
+            log_format=log_format,
         )

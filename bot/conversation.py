@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.answer import checklist_for
 from bot.blocks import USAGE, Message, answer_messages, cause_messages, checklist_message, summary_message
 from bot.deps import Deps
+from bot.metrics import slack_error
 from bot.triage import Outcome
 from knowledge.model import Side
 
@@ -37,7 +38,8 @@ async def post(
         response = await client.chat_postMessage(channel=channel, **message.payload(), **extra)
     except SlackApiError as error:
         deps.logger.warning(
-            "chat.postMessage failed", extra={"channel": channel, "error": error.response.get("error")}
+            "chat.postMessage failed",
+            extra={"channel": channel, "error": slack_error("chat.postMessage", error)},
         )
         return None
     return str(response["ts"])
@@ -54,7 +56,8 @@ async def warn_about_secrets(
         await client.chat_postEphemeral(channel=channel, user=user, text=text)
     except SlackApiError as error:
         deps.logger.warning(
-            "secret warning failed", extra={"channel": channel, "error": error.response.get("error")}
+            "secret warning failed",
+            extra={"channel": channel, "error": slack_error("chat.postEphemeral", error)},
         )
 
 
@@ -135,7 +138,7 @@ async def refresh_checklist(
         await client.chat_update(channel=channel, ts=ts, **message.payload())
     except SlackApiError as error:
         deps.logger.warning(
-            "checklist update failed", extra={"channel": channel, "error": error.response.get("error")}
+            "checklist update failed", extra={"channel": channel, "error": slack_error("chat.update", error)}
         )
 
 
@@ -199,7 +202,7 @@ async def answer_command(
     try:
         response = await client.chat_postMessage(channel=channel, **summary.payload())
     except SlackApiError as error:
-        code = error.response.get("error")
+        code = slack_error("chat.postMessage", error)
         if code not in NOT_IN_CHANNEL:
             deps.logger.warning("chat.postMessage failed", extra={"channel": channel, "error": code})
             await respond(

@@ -14,6 +14,7 @@ from bot.answer import build_answer
 from bot.blocks import Message
 from bot.conversation import post, post_answer
 from bot.deps import Deps
+from bot.metrics import PROBE_RUNS, probe_outcome, slack_error
 from bot.probe_blocks import ProbePlace, progress_message, report_message
 from bot.probes.model import CheckResult, Target
 from bot.probes.prober import CHECKS
@@ -32,7 +33,8 @@ async def may_probe(client: AsyncWebClient, deps: Deps, user: str) -> bool:
     try:
         response = await client.usergroups_users_list(usergroup=settings.probe_group)
     except SlackApiError as error:
-        deps.logger.warning("usergroups.users.list failed", extra={"error": error.response.get("error")})
+        code = slack_error("usergroups.users.list", error)
+        deps.logger.warning("usergroups.users.list failed", extra={"error": code})
         return False
     return user in (response.get("users") or [])
 
@@ -67,7 +69,7 @@ async def probe_in_thread(
         try:
             await client.chat_update(channel=place.channel, ts=progress_ts, **message.payload())
         except SlackApiError as error:
-            deps.logger.warning("progress update failed", extra={"error": error.response.get("error")})
+            deps.logger.warning("progress update failed", extra={"error": slack_error("chat.update", error)})
 
     outcome = "interrupted"
     try:
@@ -82,6 +84,7 @@ async def probe_in_thread(
         await post(client, deps, place.channel, failed, thread_ts=place.thread_ts)
         return
     finally:
+        PROBE_RUNS.labels(probe_outcome(outcome)).inc()
         await deps.db(deps.store.finish_probe, audit_id, outcome)
     await post(client, deps, place.channel, report_message(target.email, report), thread_ts=place.thread_ts)
     record = await deps.db(deps.store.triage, place.triage_id)

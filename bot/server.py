@@ -1,4 +1,5 @@
-"""HTTP mode: POST /slack/events for everything Slack sends, GET /healthz for the platform."""
+"""HTTP mode: POST /slack/events for everything Slack sends, GET /healthz for the platform, GET /metrics for
+Prometheus."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.answerer import answering
 from bot.conversation import followup_loop
 from bot.deps import Deps
+from bot.metrics import METRICS_PATH, metrics
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -52,5 +54,6 @@ def build_web_app(app: AsyncApp, deps: Deps, followup_interval: float = 60.0) ->
 
     web_app.router.add_post(EVENTS_PATH, events)
     web_app.router.add_get(HEALTH_PATH, health)
+    web_app.router.add_get(METRICS_PATH, metrics)
     web_app.cleanup_ctx.append(lifecycle)
     return web_app

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.answer import Answer, build_answer
+from bot.metrics import TRIAGES
 from bot.redact import find_secrets, redact
 from bot.store import Store
 from knowledge.classify import Classifier
@@ -68,6 +69,8 @@ class Triager:
             via=via,
             checklist_size=len(outcome.answer.checklist),
         )
+        causes = outcome.diagnosis.causes
+        TRIAGES.labels(causes[0].id if causes else "none").inc()
         return replace(outcome, triage_id=triage_id)
 
     def answer_for(self, triage_id: int) -> tuple[Answer, Diagnosis] | None:
