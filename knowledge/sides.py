@@ -77,7 +77,7 @@ _BOTH_FAILED = Finder(
 # A side said to be fine ("destination is fine", "dst all good"): when only one is, the other one failed.
 _FINE = (
     r"(?:\s+(?:side|tenant|endpoint|end))?(?:\s*[:=\-–]\s*|\s+)(?:is\s+|are\s+|was\s+|looks\s+|seems\s+)?(?:all\s+)?"
-    r"(?:fine|good|ok|okay|green|healthy|clean|unaffected|working|works|verified|verifies|passes|passed)\b"
+    r"(?:fine|good|ok|okay|green|healthy|clean|unaffected|working|works|verified|verifies|passed)\b"
 )
 _HEALTHY: dict[Side, Finder] = {
     side: Finder(re.compile(rf"\b(?:{words}){_FINE}")) for side, words in _SIDE_WORDS.items()

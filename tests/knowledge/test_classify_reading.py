@@ -43,6 +43,7 @@ def test_a_clue_far_from_a_dismissal_still_counts() -> None:
     [
         ("MW verify: destination is fine, but every mailbox gives 401 Unauthorized", "source"),
         ("src looks all good; the 401 Unauthorized comes on every user of the project", "destination"),
+        ("401 Unauthorized during our source passes at night; the backup saturates the old server", "source"),
     ],
 )
 def test_a_side_said_to_be_fine_points_at_the_other(text: str, side: str) -> None:
@@ -65,7 +66,10 @@ def test_another_http_error_in_migrationwiz_words_is_not_answered() -> None:
     stem = "Your migration failed while checking destination credentials. Http POST request failed - "
     assert not classify(stem + "503 Service Unavailable").matched
     assert not classify(stem + "429 Too Many Requests").matched
+    assert not classify(stem + "The remote server returned an error: (502) Bad Gateway.").matched
+    assert not classify(stem + "The remote name could not be resolved: 'mail.fabrikam.local'").matched
     assert classify(stem + "401 Unauthorized").matched
+    assert classify(stem + "(401) Unauthorized.").matched
 
 
 def test_an_aadsts_code_from_someone_elses_app_is_not_ours() -> None:
