@@ -19,6 +19,28 @@ from bot.conversation import answer_message
 from bot.deps import Deps
 from bot.logs import request_context
 
+_LIVE: set[str] = set()  # the answerers running in this process
+
+
+def _dead(worker: str) -> bool:
+    """Whether a claimant is known to be gone: an answerer of this host whose process no longer runs, or an
+    earlier incarnation of this very process id (a restarted container is often pid 1 again). Claimants on
+    other hosts cannot be checked; theirs lapse after the inbox's stale_after."""
+    host, _, rest = worker.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return worker not in _LIVE
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 IDLE_POLL_S = 0.25
 PRUNE_EVERY_S = 3600.0
 BATCH = 20
@@ -63,6 +85,10 @@ class Answerer:
         """
         stored, loop = self.deps.stored, asyncio.get_running_loop()
         next_prune = loop.time()
+        _LIVE.add(self.name)
+        for worker in await self.deps.db(self.deps.store.claimants):
+            if _dead(worker):  # a crashed answerer's events are taken at once, not after their claims lapse
+                await self.deps.db(self.deps.store.release_claims, worker)
         try:
             while True:
                 stored.clear()
@@ -76,6 +102,7 @@ class Answerer:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stored.wait(), IDLE_POLL_S)
         finally:
+            _LIVE.discard(self.name)
             await self.deps.db(self.deps.store.release_claims, self.name)
 
 

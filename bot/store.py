@@ -367,6 +367,13 @@ class Store:
             )
         return [InboxItem(**{**row, "payload": json.loads(row["payload"])}) for row in rows]
 
+    def claimants(self) -> list[str]:
+        """The workers holding claims on unfinished events."""
+        rows = self._rows(
+            "select distinct claimed_by from events where claimed_by is not null and finished_at is null"
+        )
+        return [str(row["claimed_by"]) for row in rows]
+
     def release_claims(self, worker: str) -> None:
         """Give back the unfinished events `worker` claimed (it is stopping), so others take them at once."""
         with self._write() as db:
