@@ -35,6 +35,7 @@ class Deps:
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="why401-db")
     )
     probe_resolver: AbstractResolver | None = None  # name lookups for probes; tests point names at fakes
+    probe_runs: set[asyncio.Task[None]] = field(default_factory=set)  # live checks in progress here
 
     @functools.cached_property
     def prober(self) -> Prober:

@@ -7,6 +7,9 @@ checklist, recorded as a new triage so verdicts and reminders apply to the new l
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -72,9 +75,19 @@ async def probe_in_thread(
             deps.logger.warning("progress update failed", extra={"error": slack_error("chat.update", error)})
 
     outcome = "interrupted"
+    task = asyncio.current_task()
+    if task is not None:
+        deps.probe_runs.add(task)
     try:
         report = await deps.prober.probe(target, diagnosis, on_result)
         outcome = report.audit_outcome()
+    except asyncio.CancelledError:  # the process is stopping: say so in the thread, briefly, then stop
+        stopped = Message(
+            text=f"The live checks for {target.email} were interrupted by a restart; run them again."
+        )
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(post(client, deps, place.channel, stopped, thread_ts=place.thread_ts), 2)
+        raise
     except Exception as error:  # whatever broke, the thread hears of it rather than waiting forever
         outcome = f"error: {type(error).__name__}"
         deps.logger.error("probe run failed", extra={"error": type(error).__name__})
@@ -84,6 +97,7 @@ async def probe_in_thread(
         await post(client, deps, place.channel, failed, thread_ts=place.thread_ts)
         return
     finally:
+        deps.probe_runs.discard(task)
         PROBE_RUNS.labels(probe_outcome(outcome)).inc()
         await deps.db(deps.store.finish_probe, audit_id, outcome)
     await post(client, deps, place.channel, report_message(target.email, report), thread_ts=place.thread_ts)
@@ -100,3 +114,11 @@ async def probe_in_thread(
         user=user,
     )
     await post_answer(client, deps, recorded, place.channel, place.thread_ts)
+
+
+async def stop_probe_runs(deps: Deps) -> None:
+    """Cancel the live checks still running (the process is stopping); each records itself as interrupted."""
+    runs = list(deps.probe_runs)
+    for run in runs:
+        run.cancel()
+    await asyncio.gather(*runs, return_exceptions=True)

@@ -17,6 +17,7 @@ from bot.answerer import answering
 from bot.conversation import followup_loop
 from bot.deps import Deps
 from bot.metrics import METRICS_PATH, metrics
+from bot.probe_runs import stop_probe_runs
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -47,6 +48,7 @@ def build_web_app(app: AsyncApp, deps: Deps, followup_interval: float = 60.0) ->
             ready["ok"] = True
             yield
             ready["ok"] = False
+            await stop_probe_runs(deps)
             followups.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await followups

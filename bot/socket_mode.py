@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.answerer import answering
 from bot.conversation import followup_loop
 from bot.deps import Deps
+from bot.probe_runs import stop_probe_runs
 
 
 class SocketModeRunner:
@@ -38,6 +39,7 @@ class SocketModeRunner:
         )
 
     async def stop(self) -> None:
+        await stop_probe_runs(self.deps)
         if self._followups is not None:
             self._followups.cancel()
             with contextlib.suppress(asyncio.CancelledError):

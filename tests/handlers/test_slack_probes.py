@@ -19,6 +19,7 @@ from bot.probe_blocks import (
     PROBE_MODAL,
 )
 from bot.probes.prober import Prober
+from bot.store import Store
 from tests.bot.slackapp import USER, SlackBot, channel_message, message_ts
 from tests.bot.test_probe_blocks import form_values
 from tests.fakes.microsoft import FakeApp, FakeMicrosoft, FakeTenant, FakeUser
@@ -205,3 +206,24 @@ async def test_a_run_that_breaks_says_so_in_the_thread(
     replies = await fake.wait_for("chat.postMessage", in_thread(root), count=4)
     assert "stopped with an internal error" in replies[3].args["text"]
     await eventually(lambda: bot.store.probe_audit()[0]["outcome"] == "error: RuntimeError")
+
+
+async def test_stopping_the_bot_interrupts_live_checks_cleanly(
+    fake: FakeSlack, ms: FakeMicrosoft, tmp_path: Path
+) -> None:
+    ms.stalled = {"openid", "realm", "credential_type", "token", "autodiscover", "ews"}
+    db = tmp_path / "why401.db"
+    bot = await SlackBot(fake, db, **_microsoft(ms)).start()
+    stopped = False
+    try:
+        root, view = await _open_form(bot, fake)
+        await bot.interact(_submission(view, account=ADMIN))
+        await fake.wait_for("chat.postMessage", lambda call: "Live checks for" in call.args.get("text", ""))
+        await bot.stop()
+        stopped = True
+    finally:
+        if not stopped:
+            await bot.stop()
+    notices = [c for c in fake.calls_to("chat.postMessage") if "interrupted by a restart" in c.args["text"]]
+    assert [c.args["thread_ts"] for c in notices] == [root]
+    assert Store(db).probe_audit()[0]["outcome"] == "interrupted"
