@@ -11,7 +11,7 @@ from knowledge.model import Side
 # A side named outright wins over a description of the other (as in "the source, a new tenant").
 _SOURCE = (
     r"(?<!open[\s-])\bsource(?![\s-](?:code|of\s+truth|files?\b|control))|\bsrc\b|\bsource-side\b|\bfrom[\s-]side\b"
-    r"|\bquell(?:e\b|-|seite|server|tenant|umgebung|system|postf)|\borigen\b|\borigem\b|\borigine\b"
+    r"|\bquell(?:e\b|-|seite|server|tenant|umgebung|system|postf|projekt)|\borigen\b|\borigem\b|\borigine\b"
     r"|\bbron(?:tenant|omgeving|server|kant)?\b|\bźródł\w*|\bzrodl\w*"
 )
 _OLD = (
@@ -65,7 +65,7 @@ _DECISIVE: dict[Side, Finder] = {
 
 _BOTH_SIDES = (
     r"both(?:\s+of\s+our|\s+the)?\s+(?:sides|tenants|endpoints)"
-    r"|(?:source|src|old\s+tenant)\s+(?:and|&|/)\s+(?:the\s+)?(?:destination|dest|dst|target|new\s+tenant)"
+    r"|(?:source|src|old\s+tenant)\s+(?:and|&|/|or)\s+(?:the\s+)?(?:destination|dest|dst|target|new\s+tenant)"
 )
 # A failure said of both sides at once: the text does not single one out.
 _BOTH_FAILED = Finder(
