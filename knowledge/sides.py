@@ -55,7 +55,7 @@ _DECISIVE: dict[Side, Finder] = {
             rf"(?:\s+(?:for|of|at)\s+\S+)?\W{{0,4}}(?:is\s+|are\s+|keeps\s+|still\s+|now\s+)?"
             rf"(?:giving\s+|throwing\s+|returning\s+|showing\s+|getting\s+|gives\s+|throws\s+|returns\s+"
             rf"|says\s+|shows\s+|reports\s+|wirft\s+|gibt\s+|geeft\s+|donne\s+|d[aá]\s+)?{_FAILURE}"
-            rf"|\b{_FAILURE}\s+(?:on|from|at|for|in|against)\s+(?:the\s+)?(?:{words})"
+            rf"|\b{_FAILURE}\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:on|from|at|for|in|against)\s+(?:the\s+)?(?:{words})"
             rf"|\b{_FAILURE}\s*[(\[]\s*(?:{words})\s*[)\]]|\b(?:{words})\s+side\s+only\b"
         )
     )
