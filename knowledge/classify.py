@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
@@ -39,18 +40,33 @@ def _any(finders: tuple[Finder, ...], text: Text) -> bool:
 _MASK_REACH = 80  # how far before a failure mention a "room", "PR" or count that disowns it may start
 
 
-def _disowned(gate: Gate, text: Text, start: int, end: int) -> bool:
-    """Whether a not-a-failure span (room 401, 401(k), 401 mailboxes ...) covers this mention."""
-    return any(
-        match.start() < end and start < match.end()
-        for finder in gate.not_failure
-        for match in finder.starting_between(text, start - _MASK_REACH, end)
-    )
+def _masks(gate: Gate, text: Text, mentions: Spans) -> Spans:
+    """The not-a-failure spans (room 401, 401(k), 401 mailboxes ...) that start near a failure mention.
+
+    Only the stretches around the mentions are looked at, and mentions close together share one stretch, so
+    a paste full of "401"s stays linear.
+    """
+    windows: list[tuple[int, int]] = []
+    for start, end in mentions:
+        if windows and start - _MASK_REACH <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], end))
+        else:
+            windows.append((start - _MASK_REACH, end))
+    return tuple(sorted(m.span() for finder in gate.not_failure for m in finder.starting_in(text, windows)))
+
+
+def _disowned(masks: Spans, mask_starts: list[int], start: int, end: int) -> bool:
+    """Whether a not-a-failure span covers this mention."""
+    low, high = bisect_left(mask_starts, start - _MASK_REACH), bisect_left(mask_starts, end)
+    return any(mask_end > start for _, mask_end in masks[low:high])
 
 
 def _own_failure(gate: Gate, text: Text) -> bool:
     """A failure mention that is not a room, PR or 401(k), and not next to another system's name."""
-    failures = [span for span in _spans(gate.failure, text) if not _disowned(gate, text, *span)]
+    mentions = tuple(sorted(_spans(gate.failure, text)))
+    masks = _masks(gate, text, mentions)
+    mask_starts = [start for start, _ in masks]
+    failures = [span for span in mentions if not _disowned(masks, mask_starts, *span)]
     if not failures:
         return False
     foreign = [start for start, _ in _spans(gate.elsewhere, text)]
@@ -149,8 +165,11 @@ class Classifier:
         )
 
     def may_match(self, text: str) -> bool:
-        """A cheap necessary condition for a match: a gate phrase's leading literal is in the text."""
-        lowered = text[:MAX_ANALYSED_CHARS].lower()
+        """A cheap necessary condition for a match: a gate phrase's leading literal is in the text.
+
+        White space is made single first, as the matcher sees it ("Basic  Auth" across a line break).
+        """
+        lowered = " ".join(text[:MAX_ANALYSED_CHARS].split()).lower()
         return any(literal in lowered for literal in self._trigger_literals)
 
     def __call__(self, text: str, side_hint: Side | None = None, asked: bool = False) -> Diagnosis:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -286,16 +287,23 @@ class Finder:
                 end = match.end()
                 yield match
 
-    def starting_between(self, text: Text, low: int, high: int) -> Iterator[re.Match[str]]:
-        """Matches that start from `low` to `high`: a check around one spot need not scan the whole text."""
+    def starting_in(self, text: Text, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+        """Matches that start inside one of `windows` (sorted, disjoint, ends inclusive): checks around a few
+        spots need not scan the whole text, and spots crowded together are looked at once."""
         if self in text.ruled_out:
             return
         if not self.indexed:
-            yield from (m for m in self.pattern.finditer(text.lower, max(low, 0)) if m.start() <= high)
+            for low, high in windows:
+                for match in self.pattern.finditer(text.lower, max(low, 0)):
+                    if match.start() > high:
+                        break
+                    yield match
             return
-        for at in self._candidates(text):
-            if low <= at <= high and (match := self.pattern.match(text.lower, at)) is not None:
-                yield match
+        candidates = self._candidates(text)  # sorted
+        for low, high in windows:
+            for at in candidates[bisect_left(candidates, low) : bisect_right(candidates, high)]:
+                if (found := self.pattern.match(text.lower, at)) is not None:
+                    yield found
 
     def first(self, text: Text, outside: tuple[tuple[int, int], ...] = ()) -> re.Match[str] | None:
         """The leftmost match that does not overlap any of the `outside` spans."""

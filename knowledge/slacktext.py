@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 # <https://x|label> -> label, <mailto:a@b|a@b> -> a@b, <https://x> -> https://x
-_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]{0,2000})(?:\|([^>]{0,2000}))?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^|<>\s]{0,2000})(?:\|([^<>]{0,2000}))?>")
 # <@U123>, <@U123|name>, <#C123|general>, <!here>, <!subteam^S1|@team>
 _REFERENCE = re.compile(r"<([@#!])([^|>\s]{1,200})(?:\|([^>]{0,200}))?>")
 _FENCE = re.compile(r"```")
@@ -41,7 +41,7 @@ def _reference(match: re.Match[str]) -> str:
         return "#" + (label or ident)
     if kind == "!":
         return "@" + (label.lstrip("@") if label else ident.split("^")[0])
-    return "@" + (label or "user")
+    return "@" + (label or ident)  # an unnamed mention keeps its id: "@user" would read as a word
 
 
 def _mark(match: re.Match[str]) -> str:

@@ -98,3 +98,14 @@ def test_a_foreign_word_spelled_like_no_is_not_a_denial() -> None:
         "o admin da origem recebe um código no Microsoft Authenticator e o MigrationWiz dá 401 Unauthorized"
     )
     assert _top(text) == "mfa-required"
+
+
+def test_an_unnamed_mention_is_not_the_word_user() -> None:
+    """Slack sends mentions as <@U0ABC>; read as "@user" it would be a domain word next to a room 401."""
+    assert not classify("<@U0FACILITIES> room 401 is booked for the retro").matched
+
+
+def test_many_401s_stay_quick_and_undisowned_ones_still_count() -> None:
+    crowded = "room 401 " * 2000 + " MigrationWiz verify fails with 401 on every mailbox"
+    assert classify(crowded).matched
+    assert not classify("room 401 " * 2000).matched

@@ -15,7 +15,7 @@ from knowledge.slacktext import clean
         ("see <https://help.bittitan.com/x|the article>", "see the article"),
         ("see <https://portal.azure.com>", "see https://portal.azure.com"),
         ("mail <mailto:admin@contoso.com|admin@contoso.com> now", "mail admin@contoso.com now"),
-        ("<@U012ABC> can you look", "@user can you look"),
+        ("<@U012ABC> can you look", "@U012ABC can you look"),
         ("<@U012ABC|dana> can you look", "@dana can you look"),
         ("in <#C024BE7LR|migrations>", "in #migrations"),
         ("<!here> 401 again", "@here 401 again"),
