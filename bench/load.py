@@ -136,9 +136,7 @@ async def main(events: int, concurrency: int, probes: int) -> None:
                     "chat.postMessage", lambda c: "Live checks for" in c.args.get("text", ""), count=probes
                 )
                 before = rss_mib()
-                print(
-                    f"{events} events per batch at concurrency {concurrency}; {probes} live-check runs hanging"
-                )
+                print(f"{events} events per batch at concurrency {concurrency}; {probes} live checks hanging")
                 first = await batch(bot, events, concurrency, rng)
                 after_first = rss_mib()
                 report("batch 1", first)
@@ -146,12 +144,10 @@ async def main(events: int, concurrency: int, probes: int) -> None:
                 after_second = rss_mib()
                 report("batch 2", second)
                 hanging = sum(1 for row in bot.store.probe_audit(limit=probes) if row["outcome"] == "running")
-                print(
-                    f"  live-check runs still on their stalled endpoints after the batches: {hanging} of {probes}"
-                )
+                print(f"  live checks still waiting on stalled endpoints afterwards: {hanging} of {probes}")
                 print(
                     f"  memory (RSS): {before:.1f} MiB before, {after_first:.1f} after batch 1, "
-                    f"{after_second:.1f} after batch 2 (growth in batch 2: {after_second - after_first:+.1f} MiB)"
+                    f"{after_second:.1f} after batch 2 ({after_second - after_first:+.1f} MiB in batch 2)"
                 )
             finally:
                 await bot.stop()
