@@ -23,9 +23,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         text = (command.get("text") or "").strip()
         team_id, channel, user = command.get("team_id", ""), command["channel_id"], command["user_id"]
-        if not text:
+        if not text and command.get("trigger_id"):
             await client.views_open(trigger_id=command["trigger_id"], view=paste_modal(channel))
-        elif text.lower() in ("help", "?", "-h", "--help"):
+        elif not text or text.lower() in ("help", "?", "-h", "--help"):
             await respond(response_type="ephemeral", text=USAGE)
         elif text.lower() == "stats":
             await respond(response_type="ephemeral", **(await _stats(deps, team_id)).payload())

@@ -22,9 +22,12 @@ def register(app: AsyncApp, deps: Deps) -> None:
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         values = view["state"]["values"]
-        text = (values[PASTE_BLOCK][PASTE_INPUT].get("value") or "").strip()
+        text = str((values.get(PASTE_BLOCK, {}).get(PASTE_INPUT) or {}).get("value") or "").strip()
         if not text:
             await ack(response_action="errors", errors={PASTE_BLOCK: "Paste the error text first."})
+            return
+        if not view.get("private_metadata"):  # not our form: nowhere to answer
+            await ack()
             return
         await ack()
         picked = ((values.get(SIDE_BLOCK, {}).get(SIDE_INPUT) or {}).get("selected_option") or {}).get(
@@ -53,6 +56,11 @@ def register(app: AsyncApp, deps: Deps) -> None:
     async def probe_submitted(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
+        try:
+            place = ProbePlace.load(view.get("private_metadata") or "")
+        except (ValueError, KeyError, TypeError):  # not our form: nowhere to report
+            await ack()
+            return
         form = probe_form(view["state"]["values"])
         if form.errors:
             await ack(response_action="errors", errors=form.errors)
@@ -77,7 +85,6 @@ def register(app: AsyncApp, deps: Deps) -> None:
             await ack(response_action="errors", errors={ACCOUNT_BLOCK: str(error)[:150]})
             return
         await ack()
-        place = ProbePlace.load(view["private_metadata"])
         await probe_in_thread(
             client, deps, team_id=team_id, user=user, place=place, target=target, audit_id=audit_id
         )
