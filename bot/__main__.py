@@ -7,7 +7,6 @@ on the web process, answering happens only in such workers).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
 import sys
@@ -17,6 +16,7 @@ from aiohttp import web
 
 from bot import console
 from bot.answerer import Answerer
+from bot.answerer import stop as stop_answerer
 from bot.app import build_app, build_client, build_deps
 from bot.config import Settings, SettingsError
 from bot.deps import Deps
@@ -59,11 +59,10 @@ async def serve_answerer(deps: Deps) -> None:
         loop.add_signal_handler(sig, stop.set)
     try:
         auth = await client.auth_test()
-        task = asyncio.create_task(Answerer(client, deps, auth.get("user_id")).run())
+        answerer = Answerer(client, deps, auth.get("user_id"))
+        task = asyncio.create_task(answerer.run())
         await stop.wait()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop_answerer(answerer, task)
     finally:
         await client.session.close()
 

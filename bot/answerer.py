@@ -44,6 +44,7 @@ def _dead(worker: str) -> bool:
 IDLE_POLL_S = 0.25
 PRUNE_EVERY_S = 3600.0
 BATCH = 20
+STOP_GRACE_S = 5.0  # how long a stopping process lets the answer in progress finish before cancelling it
 
 
 class Answerer:
@@ -52,12 +53,17 @@ class Answerer:
     def __init__(self, client: AsyncWebClient, deps: Deps, bot_user_id: str | None) -> None:
         self.client, self.deps, self.bot_user_id = client, deps, bot_user_id
         self.name = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.stopping = asyncio.Event()  # set to stop after the event in hand, rather than in its middle
 
     async def answer_pending(self) -> int:
         """Answer every event that can be claimed now; returns how many were finished."""
         finished = 0
-        while items := await self.deps.db(self.deps.store.claim_events, self.name, BATCH):
+        while not self.stopping.is_set() and (
+            items := await self.deps.db(self.deps.store.claim_events, self.name, BATCH)
+        ):
             for item in items:
+                if self.stopping.is_set():
+                    break
                 event = item.payload.get("event", {})
                 try:
                     with request_context(
@@ -66,9 +72,9 @@ class Answerer:
                         done = await answer_message(
                             self.client, self.deps, event, item.team_id, self.bot_user_id
                         )
-                except Exception:  # one bad event must not stop the rest
+                except Exception:  # Slack's failures come back as False: this is the event's own fault
                     self.deps.logger.exception("answering failed", extra={"event_id": item.event_id})
-                    done = False
+                    done = True  # finished, or it would be claimed again and fail the same way forever
                 if done:
                     await self.deps.db(self.deps.store.finish_event, item.event_id)
                     finished += 1
@@ -77,7 +83,7 @@ class Answerer:
         return finished
 
     async def run(self) -> None:
-        """Answer as events arrive (woken when one is stored here, else polling) until cancelled.
+        """Answer as events arrive (woken when one is stored here, else polling) until stopped or cancelled.
 
         Once an hour it also prunes answered events old enough that Slack no longer retries them.
 
@@ -90,7 +96,7 @@ class Answerer:
             if _dead(worker):  # a crashed answerer's events are taken at once, not after their claims lapse
                 await self.deps.db(self.deps.store.release_claims, worker)
         try:
-            while True:
+            while not self.stopping.is_set():
                 stored.clear()
                 try:
                     await self.answer_pending()
@@ -99,8 +105,11 @@ class Answerer:
                         next_prune = loop.time() + PRUNE_EVERY_S
                 except Exception:
                     self.deps.logger.exception("answer pass failed")
+                # asyncio.timeout rather than wait_for: on 3.11 wait_for can swallow a cancellation
+                # that lands as the wait completes (CPython gh-86296), and the process would never stop
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stored.wait(), IDLE_POLL_S)
+                    async with asyncio.timeout(IDLE_POLL_S):
+                        await stored.wait()
         finally:
             _LIVE.discard(self.name)
             await self.deps.db(self.deps.store.release_claims, self.name)
@@ -112,10 +121,23 @@ async def answering(client: AsyncWebClient, deps: Deps, bot_user_id: str | None)
     if not deps.settings.answer_in_process:
         yield
         return
-    task = asyncio.create_task(Answerer(client, deps, bot_user_id).run())
+    answerer = Answerer(client, deps, bot_user_id)
+    task = asyncio.create_task(answerer.run())
     try:
         yield
     finally:
+        await stop(answerer, task)
+
+
+async def stop(answerer: Answerer, task: asyncio.Task[None]) -> None:
+    """Let the answer in progress finish (a message Slack took must be recorded as posted), then stop; cancel
+    only what is still running after STOP_GRACE_S."""
+    answerer.stopping.set()
+    answerer.deps.stored.set()  # wake it if idle
+    try:
+        async with asyncio.timeout(STOP_GRACE_S):
+            await asyncio.shield(task)
+    except TimeoutError:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

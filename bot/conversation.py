@@ -16,6 +16,7 @@ from bot.answer import checklist_for
 from bot.blocks import USAGE, Message, answer_messages, cause_messages, checklist_message, summary_message
 from bot.deps import Deps
 from bot.metrics import slack_error
+from bot.store import Triage
 from bot.triage import Outcome
 from knowledge.model import Side
 
@@ -62,24 +63,35 @@ async def warn_about_secrets(
 
 
 async def post_answer(
-    client: AsyncWebClient, deps: Deps, outcome: Outcome, channel: str, thread_ts: str
+    client: AsyncWebClient, deps: Deps, outcome: Outcome, channel: str, thread_ts: str, *, start: int = 0
 ) -> bool:
-    """Post the answer and its checklist in the thread; True when every message went out.
+    """Post the answer and its checklist in the thread, from message `start` on; True when all went out.
 
-    The answer is recorded as given once its first message is out, so a retry after a partial failure
-    does not post the same answer again.
+    Each message is counted as it goes out, so a retry after a partial failure posts only what is missing.
     """
     assert outcome.triage_id is not None and outcome.answer.lead is not None
     messages = answer_messages(outcome.answer, outcome.triage_id)
     cause = outcome.answer.lead.cause
     messages.append(checklist_message(cause, checklist_for(cause), outcome.triage_id, {}))
-    for index, message in enumerate(messages):
+    for index, message in enumerate(messages[start:], start):
         ts = await post(client, deps, channel, message, thread_ts=thread_ts)
         if ts is None:
             return False
         if index == 0:
             await deps.db(deps.store.set_answer, outcome.triage_id, channel, ts)
+        await deps.db(deps.store.count_posted, outcome.triage_id, index + 1)
     return True
+
+
+async def _finish_earlier_answer(
+    client: AsyncWebClient, deps: Deps, triage: Triage, channel: str, thread_ts: str
+) -> bool:
+    """A retried event whose answer was cut short: post what is missing of that same answer."""
+    rebuilt = deps.triager.answer_for(triage.id)
+    if rebuilt is None or rebuilt[0].lead is None:
+        return True
+    outcome = Outcome(triage.id, rebuilt[1], rebuilt[0], ())
+    return await post_answer(client, deps, outcome, channel, thread_ts, start=triage.parts_posted)
 
 
 async def answer_message(
@@ -100,6 +112,9 @@ async def answer_message(
         return True
     channel, ts, user = event["channel"], event["ts"], event["user"]
     thread_ts = event.get("thread_ts") or ts
+    earlier = await deps.db(deps.store.triage_for_message, team_id, channel, ts)
+    if earlier is not None:
+        return await _finish_earlier_answer(client, deps, earlier, channel, thread_ts)
     outcome = deps.triager.diagnose(text, team_id, None, mention)  # CPU-bound and short: a thread costs more
     await warn_about_secrets(client, deps, outcome, channel, user)
     diagnosis = outcome.diagnosis
@@ -120,7 +135,10 @@ async def answer_message(
         thread_ts=thread_ts,
         message_ts=ts,
         user=user,
+        once_per_thread=not mention,
     )
+    if outcome.triage_id is None:  # another paste in this thread, just now, got this same answer
+        return True
     return await post_answer(client, deps, outcome, channel, thread_ts)
 
 

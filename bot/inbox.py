@@ -15,15 +15,23 @@ ANSWERED_EVENTS = ("message", "app_mention")  # the events whose answers must su
 INBOX_KEY = "why401_inbox_event_id"  # set in the request context when the event was stored
 
 
-def _may_need_answer(deps: Deps, body: dict[str, Any]) -> bool:
-    """Only events that could get an answer are worth storing; chatter is let through untouched."""
-    event = body.get("event") or {}
-    text = event.get("text")
+def _answerable(event: Any) -> bool:
+    """An event shaped as Slack sends a person's message: one that can be answered in a thread."""
     return (
-        event.get("type") in ANSWERED_EVENTS
-        and isinstance(text, str)
-        and (event.get("type") == "app_mention" or deps.triager.classify.may_match(text))
+        isinstance(event, dict)
+        and event.get("type") in ANSWERED_EVENTS
+        and all(isinstance(event.get(key), str) for key in ("text", "channel", "ts", "user"))
+        and isinstance(event.get("thread_ts", ""), str)
     )
+
+
+def _may_need_answer(deps: Deps, body: dict[str, Any]) -> bool:
+    """Only events that could get an answer are worth storing; chatter and malformed events are let through
+    untouched (stored, one that can never be answered would be retried forever)."""
+    event = body.get("event") or {}
+    if not _answerable(event):
+        return False
+    return bool(event["type"] == "app_mention" or deps.triager.classify.may_match(event["text"]))
 
 
 class InboxMiddleware(AsyncMiddleware):

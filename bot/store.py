@@ -109,6 +109,13 @@ def m003_probe_signins(db: Database) -> None:
     db.table("events").create_index(["finished_at", "claimed_at"])
 
 
+@migrations()
+def m004_answer_parts(db: Database) -> None:
+    """Count how many messages of an answer went out, so an answer cut short is finished, not repeated."""
+    db.table("triages").add_column("parts_posted", int, not_null_default=0)
+    db.table("triages").create_index(["team_id", "channel", "message_ts"])
+
+
 @dataclass(frozen=True)
 class InboxItem:
     """A Slack event stored before it was acknowledged and not yet answered."""
@@ -137,6 +144,7 @@ class Triage:
     answer_ts: str | None
     checklist_size: int
     created_at: float
+    parts_posted: int = 0
 
 
 @dataclass(frozen=True)
@@ -405,9 +413,15 @@ class Store:
         diagnosis: dict[str, Any],
         via: str,
         checklist_size: int = 0,
+        once_per_thread: bool = False,
         now: float | None = None,
-    ) -> int:
-        """Log a diagnosed paste and return its id; its top cause is the first ranked cause, if any."""
+    ) -> int | None:
+        """Log a diagnosed paste and return its id; its top cause is the first ranked cause, if any.
+
+        With `once_per_thread`, another message of the same thread already triaged to the same top cause
+        means there is nothing to add: nothing is recorded and None comes back. The check and the record are
+        one transaction, so two such pastes arriving together get one answer between them.
+        """
         causes = diagnosis.get("causes") or []
         top_cause = causes[0].get("id") if causes else None
         row = {
@@ -426,11 +440,36 @@ class Store:
             "created_at": _now(now),
         }
         with self._write() as db:
+            if (
+                once_per_thread
+                and db.execute(
+                    "select 1 from triages where team_id = ? and channel = ? and thread_ts = ?"
+                    " and top_cause is ? and message_ts is not ? limit 1",
+                    [team_id, channel, thread_ts, top_cause, message_ts],
+                ).fetchone()
+            ):
+                return None
             cursor = db.execute(
                 f"insert into triages ({', '.join(row)}) values ({', '.join('?' * len(row))})",
                 list(row.values()),
             )
             return int(cursor.lastrowid or 0)
+
+    def triage_for_message(self, team_id: str, channel: str, message_ts: str) -> Triage | None:
+        """The latest triage of one message, if it was triaged before (a retried event)."""
+        rows = self._rows(
+            "select * from triages where team_id = ? and channel = ? and message_ts = ?"
+            " order by id desc limit 1",
+            [team_id, channel, message_ts],
+        )
+        return _triage(rows[0]) if rows else None
+
+    def count_posted(self, triage_id: int, parts: int) -> None:
+        """Record that the first `parts` messages of a triage's answer went out."""
+        with self._write() as db:
+            db.execute(
+                "update triages set parts_posted = max(parts_posted, ?) where id = ?", [parts, triage_id]
+            )
 
     def already_answered(self, team_id: str, channel: str, thread_ts: str, top_cause: str | None) -> bool:
         """Whether this thread already got an answer naming the same top cause."""

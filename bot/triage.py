@@ -56,21 +56,27 @@ class Triager:
         thread_ts: str | None = None,
         message_ts: str | None = None,
         user: str | None = None,
+        once_per_thread: bool = False,
     ) -> Outcome:
-        """Store a matched triage with its text redacted; returns the outcome with its record id."""
+        """Store a matched triage with its text redacted; returns the outcome with its record id.
+
+        With `once_per_thread`, the id is None when the thread already has a triage naming the same cause.
+        """
         triage_id = self.store.record_triage(
             team_id=team_id,
             channel=channel,
             thread_ts=thread_ts,
             message_ts=message_ts,
             user=user,
-            text=redact(text),
+            text=redact(text).encode("utf-8", errors="replace").decode("utf-8"),  # no lone surrogates
             diagnosis=outcome.diagnosis.to_dict(),
             via=via,
             checklist_size=len(outcome.answer.checklist),
+            once_per_thread=once_per_thread,
         )
-        causes = outcome.diagnosis.causes
-        TRIAGES.labels(causes[0].id if causes else "none").inc()
+        if triage_id is not None:
+            causes = outcome.diagnosis.causes
+            TRIAGES.labels(causes[0].id if causes else "none").inc()
         return replace(outcome, triage_id=triage_id)
 
     def answer_for(self, triage_id: int) -> tuple[Answer, Diagnosis] | None:
