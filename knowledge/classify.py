@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
@@ -167,9 +168,13 @@ class Classifier:
     def may_match(self, text: str) -> bool:
         """A cheap necessary condition for a match: a gate phrase's leading literal is in the text.
 
-        White space is made single first, as the matcher sees it ("Basic  Auth" across a line break).
+        The text is first made what the matcher sees: compatibility forms folded (full-width letters) and
+        white space single ("Basic  Auth" across a line break).
         """
-        lowered = " ".join(text[:MAX_ANALYSED_CHARS].split()).lower()
+        prefix = text[:MAX_ANALYSED_CHARS]
+        if not prefix.isascii():
+            prefix = unicodedata.normalize("NFKC", prefix)
+        lowered = " ".join(prefix.split()).lower()
         return any(literal in lowered for literal in self._trigger_literals)
 
     def __call__(self, text: str, side_hint: Side | None = None, asked: bool = False) -> Diagnosis:
