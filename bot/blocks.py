@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.answer import Answer, Candidate
+from bot.answer import Answer, Candidate, checklist_for
 from knowledge.model import Cause, Step
 
 MAX_BLOCKS = 50
@@ -53,11 +53,11 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _sections(text: str) -> list[Block]:
+def sections(text: str) -> list[Block]:
     """Mrkdwn sections for `text`, split at line ends so no section passes Slack's limit."""
     pieces = [
         line[start : start + MAX_SECTION_CHARS]
@@ -79,7 +79,7 @@ def _sections(text: str) -> list[Block]:
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
     button: Block = {
         "type": "button",
-        "text": {"type": "plain_text", "text": _clip(text, MAX_BUTTON_CHARS)},
+        "text": {"type": "plain_text", "text": clip(text, MAX_BUTTON_CHARS)},
         "action_id": action_id,
         "value": value,
     }
@@ -117,7 +117,7 @@ def split_messages(blocks: Sequence[Block], fallback: str) -> list[Message]:
     total = len(messages)
     return [
         Message(
-            text=_clip(
+            text=clip(
                 fallback if n == 1 else f"(continued, part {n} of {total}) {fallback}", MAX_FALLBACK_CHARS
             ),
             blocks=message.blocks,
@@ -142,12 +142,17 @@ def _side(answer: Answer) -> str:
     return f"{answer.endpoint} endpoint" if answer.endpoint else "side not stated"
 
 
+MAX_CANDIDATE_REASON_CHARS = 1000
+MAX_CONTEXT_NOTES_CHARS = 1800
+
+
 def _candidate_block(candidate: Candidate, triage_id: int) -> Block:
     reason = escape(candidate.evidence[0]) if candidate.evidence else ""
+    reason = clip(reason, MAX_CANDIDATE_REASON_CHARS)
     text = f"*{escape(candidate.cause.title)}* ({candidate.score:.0%})\n{reason}"
     return {
         "type": "section",
-        "text": {"type": "mrkdwn", "text": _clip(text, MAX_SECTION_CHARS)},
+        "text": {"type": "mrkdwn", "text": clip(text, MAX_SECTION_CHARS)},
         "accessory": _button("Show fix", SHOW_CAUSE, f"{triage_id}:{candidate.cause.id}"),
     }
 
@@ -182,13 +187,22 @@ def answer_messages(answer: Answer, triage_id: int) -> list[Message]:
         candidates = answer.others
     context = f"{answer.form_title or 'Credential failure'} · {_side(answer)}"
     blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": _clip(title, MAX_HEADER_CHARS)}},
+        {"type": "header", "text": {"type": "plain_text", "text": clip(title, MAX_HEADER_CHARS)}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(context)}]},
     ]
-    blocks += _sections(body)
+    blocks += sections(body)
+    long_items = shortened_items(checklist_for(lead.cause))
+    if long_items:
+        blocks += sections(
+            "*Checklist steps in full*\n" + "\n".join(f"• {escape(item)}" for item in long_items)
+        )
     if candidates:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "*Other candidates*"}})
-        blocks += [_candidate_block(candidate, triage_id) for candidate in candidates]
+        for candidate in candidates:
+            blocks.append(_candidate_block(candidate, triage_id))
+            reason = escape(candidate.evidence[0]) if candidate.evidence else ""
+            if len(reason) > MAX_CANDIDATE_REASON_CHARS:  # the rest, right under its shortened start
+                blocks += sections(f"_… {escape(candidate.cause.title)}, in full:_ {reason}")
     blocks.append(
         {
             "type": "actions",
@@ -197,14 +211,43 @@ def answer_messages(answer: Answer, triage_id: int) -> list[Message]:
     )
     footer = f"Source: <{answer.source_url}|BitTitan, 401 Unauthorized Error Suite>"
     notes = " ".join(escape(note) for note in answer.notes)
-    blocks.append(
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(f"{footer} {notes}", 2000)}]}
-    )
+    if len(notes) <= MAX_CONTEXT_NOTES_CHARS:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"{footer} {notes}"}]})
+    else:  # notes this long read as sections rather than be cut
+        blocks += sections(notes)
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
     return split_messages(blocks, fallback)
 
 
 MAX_CHECKLIST_ITEMS = 40
 MAX_CHECKLIST_ITEM_CHARS = 200
+_CHECKLIST_ROW_EXTRA = 160  # per row: the tick mark, who and when, the button
+
+
+def _item_limit(items: Sequence[str]) -> int:
+    """How long a checklist item may be shown: 200 characters, less when many rows share the message."""
+    rows = max(1, min(len(items), MAX_CHECKLIST_ITEMS))
+    return max(40, min(MAX_CHECKLIST_ITEM_CHARS, (MAX_MESSAGE_CHARS - 1000) // rows - _CHECKLIST_ROW_EXTRA))
+
+
+def shortened_items(items: Sequence[str]) -> list[str]:
+    """The checklist items its message cannot show whole (too long, or past the row limit): the answer
+    shows these in full, so the checklist can point at them."""
+    limit = _item_limit(items)
+    return [item for item in items[:MAX_CHECKLIST_ITEMS] if len(escape(item)) > limit] + list(
+        items[MAX_CHECKLIST_ITEMS:]
+    )
+
+
+def _shown_item(item: str, limit: int) -> str:
+    """The item escaped, whole if it fits `limit`, else clipped (never inside an entity) and marked."""
+    shown = escape(item)
+    if len(shown) <= limit:
+        return shown
+    cut = item[: limit - 1]
+    while len(escape(cut)) > limit - 1:
+        cut = cut[:-1]
+    return escape(cut) + "… _(in full above)_"
 
 
 def checklist_message(
@@ -225,12 +268,9 @@ def checklist_message(
             },
         }
     ]
+    limit = _item_limit(items)
     for index, item in enumerate(items[:MAX_CHECKLIST_ITEMS]):
-        shown = (
-            escape(item)
-            if len(item) <= MAX_CHECKLIST_ITEM_CHARS
-            else escape(_clip(item, MAX_CHECKLIST_ITEM_CHARS)) + " _(in full above)_"
-        )
+        shown = _shown_item(item, limit)
         tick = ticks.get(index)
         if tick:
             when = datetime.fromtimestamp(tick[1], UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -268,8 +308,8 @@ def cause_messages(cause: Cause, triage_id: int) -> list[Message]:
     """One cause's remediation, posted when someone asks to see another candidate."""
     body = f"{escape(cause.summary)}\n\n*What to do*\n{_step_lines(cause.steps)}"
     blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": _clip(cause.title, MAX_HEADER_CHARS)}},
-        *_sections(body),
+        {"type": "header", "text": {"type": "plain_text", "text": clip(cause.title, MAX_HEADER_CHARS)}},
+        *sections(body),
         {
             "type": "actions",
             "elements": [
@@ -344,7 +384,7 @@ def stats_message(windows: Sequence[tuple[int, Sequence[tuple[str, int, int, int
             judged = fixed + not_this
             rate = f"fixed {fixed} of {judged} judged" if judged else "no verdicts yet"
             lines.append(f"• {escape(title)}: {triages} triage{'s' * (triages != 1)}, {rate}")
-        blocks += _sections("\n".join(lines))
+        blocks += sections("\n".join(lines))
         lines_for_text.append(f"last {days} days: {sum(row[1] for row in rows)} triages")
     return Message(text="why401 stats: " + "; ".join(lines_for_text), blocks=blocks)
 
@@ -367,10 +407,10 @@ def home_view(
         for title, triages, fixed, not_this in week
     ]
     blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": "why401"}}]
-    blocks += _sections(
+    blocks += sections(
         f"*Recent triages*\n{linked(recent) or '_None yet: paste a 401 in a channel I am in._'}"
     )
-    blocks += _sections(f"*Open checklists*\n{linked(open_checklists) or '_All done._'}")
-    blocks += _sections("*Top causes this week*\n" + ("\n".join(week_lines) or "_No triages this week._"))
-    blocks += _sections(f"*How to use me*\n{USAGE}")
+    blocks += sections(f"*Open checklists*\n{linked(open_checklists) or '_All done._'}")
+    blocks += sections("*Top causes this week*\n" + ("\n".join(week_lines) or "_No triages this week._"))
+    blocks += sections(f"*How to use me*\n{USAGE}")
     return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks import MAX_SECTION_CHARS, Block, Message, escape
+from bot.blocks import MAX_SECTION_CHARS, Block, Message, clip, escape, sections, split_messages
 from bot.probes.guard import TargetRefused, check_onprem_ews_url
 from bot.probes.model import EMAIL, CheckResult, ProbeReport, Secret, Target
 from knowledge.model import SIDES, Side
@@ -120,35 +120,38 @@ def _check_text(check: CheckResult) -> str:
 
 
 def progress_message(email: str, done: Sequence[CheckResult], total: int) -> Message:
-    """The thread's progress line, updated as each check finishes."""
-    head = f"🔎 Live checks for {escape(email)}: {len(done)} of {total} done"
-    body = "\n".join([head, *(_check_text(check) for check in done)])
+    """The thread's progress line, updated as each check finishes: the latest checks whole, and how many
+    earlier ones no longer fit (each is in the report that follows)."""
+    head = f"🔎 Live checks for {escape(clip(email, 320))}: {len(done)} of {total} done"
+    lines = [clip(_check_text(check), MAX_SECTION_CHARS // 3) for check in done]
+    while (
+        lines and len("\n".join([head, "+99 earlier checks, all in the report", *lines])) > MAX_SECTION_CHARS
+    ):
+        lines.pop(0)
+    earlier = len(done) - len(lines)
+    if earlier:
+        lines.insert(
+            0, f"_+{earlier} earlier check{'s' if earlier > 1 else ''}, all in the report that follows_"
+        )
     return Message(
         text=f"Live checks for {email}: {len(done)} of {total} done",
-        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": body[:MAX_SECTION_CHARS]}}],
+        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "\n".join([head, *lines])}}],
     )
 
 
-def report_message(email: str, report: ProbeReport) -> Message:
-    """What every check found, with its details, and which checks decided the new ranking."""
+def report_messages(email: str, report: ProbeReport) -> list[Message]:
+    """What every check found, with its details, and which checks decided the new ranking; spread over as
+    many sections and messages as Slack's limits need, nothing cut."""
     lines = [f"*Live checks for {escape(email)}*"]
     for check in report.checks:
         lines.append(_check_text(check))
         lines += [f"      {escape(detail)}" for detail in check.details]
-    blocks: list[Block] = []
-    chunk: list[str] = []
-    for line in lines:
-        if sum(len(part) + 1 for part in chunk) + len(line) > MAX_SECTION_CHARS:
-            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(chunk)}})
-            chunk = []
-        chunk.append(line[:MAX_SECTION_CHARS])
-    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(chunk)}})
-    blocks.append(
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(report.diagnosis.notes[-1])}]}
-    )
+    blocks: list[Block] = sections("\n".join(lines))
+    if report.diagnosis.notes:
+        blocks += sections(f"_{escape(report.diagnosis.notes[-1])}_")
     failed = sum(1 for check in report.checks if check.status in ("fail", "error"))
-    return Message(
-        text=f"Live checks for {email}: {failed} of {len(report.checks)} found a problem.", blocks=blocks
+    return split_messages(
+        blocks, f"Live checks for {email}: {failed} of {len(report.checks)} found a problem."
     )
 
 

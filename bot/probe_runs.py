@@ -18,7 +18,7 @@ from bot.blocks import Message
 from bot.conversation import post, post_answer
 from bot.deps import Deps
 from bot.metrics import PROBE_RUNS, probe_outcome, slack_error
-from bot.probe_blocks import ProbePlace, progress_message, report_message
+from bot.probe_blocks import ProbePlace, progress_message, report_messages
 from bot.probes.model import CheckResult, Target
 from bot.probes.prober import CHECKS
 from bot.triage import Outcome
@@ -100,7 +100,8 @@ async def probe_in_thread(
         deps.probe_runs.discard(task)
         PROBE_RUNS.labels(probe_outcome(outcome)).inc()
         await deps.db(deps.store.finish_probe, audit_id, outcome)
-    await post(client, deps, place.channel, report_message(target.email, report), thread_ts=place.thread_ts)
+    for message in report_messages(target.email, report):
+        await post(client, deps, place.channel, message, thread_ts=place.thread_ts)
     record = await deps.db(deps.store.triage, place.triage_id)
     answer = build_answer(deps.catalog, report.diagnosis)
     recorded = await deps.db(

@@ -19,7 +19,7 @@ from bot.probe_blocks import (
     probe_form,
     probe_modal,
     progress_message,
-    report_message,
+    report_messages,
 )
 from bot.probes.model import CheckResult, ProbeReport
 from knowledge.classify import default_classifier
@@ -94,7 +94,17 @@ def test_progress_and_report_stay_within_a_section() -> None:
     progress = progress_message("a@contoso.com", checks[:4], 9)
     assert "4 of 9 done" in progress.text
     assert all(len(block["text"]["text"]) <= MAX_SECTION_CHARS for block in progress.blocks)
-    report = report_message("a@contoso.com", ProbeReport(tuple(checks), default_classifier().baseline()))
-    sections = [block for block in report.blocks if block["type"] == "section"]
+    report = report_messages("a@contoso.com", ProbeReport(tuple(checks), default_classifier().baseline()))
+    sections = [block for message in report for block in message.blocks if block["type"] == "section"]
     assert len(sections) > 1 and all(len(block["text"]["text"]) <= MAX_SECTION_CHARS for block in sections)
-    assert "9 of 9 found a problem" in report.text
+    assert len(report) == 2 and "part 2 of 2" in report[1].text  # 14,000 characters of details: two messages
+    assert "9 of 9 found a problem" in report[0].text
+
+
+def test_a_crowded_progress_line_keeps_the_latest_checks_and_counts_the_rest() -> None:
+    checks = [CheckResult(f"check-{n}", "fail", f"summary {n} " + "y" * 600) for n in range(9)]
+    text = progress_message("a@contoso.com", checks, 9).blocks[0]["text"]["text"]
+    assert len(text) <= MAX_SECTION_CHARS and "9 of 9 done" in text
+    kept = [n for n in range(9) if f"summary {n} " in text]
+    assert kept == list(range(9 - len(kept), 9)) and len(kept) < 9
+    assert f"+{9 - len(kept)} earlier checks, all in the report that follows" in text
