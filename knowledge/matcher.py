@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import re
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -21,6 +22,7 @@ _MAX_HEADS = 256
 _SMALL_SET = 10
 _SELECTIVE = 12
 _LOOKUP = 6
+_WORD_CACHE = 100_000  # words whose literals FinderSet remembers; forgotten all at once past this
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 
 Head = tuple[str, bool]  # (lowercase literal a match starts with, whether it must start a word)
@@ -40,9 +42,8 @@ class Text:
         self.original = " ".join(original.split())
         self.lower = self.original.lower()
         self._aligned = len(self.lower) == len(self.original)
-        self._vocabulary: frozenset[str] | None = None
         self._by_prefix: dict[int, dict[str, list[str]]] = {}
-        self._positions: dict[str, list[int]] = {}
+        self._positions: dict[str, list[int]] | None = None
         self._starts: dict[str, list[int]] = {}
         self.ruled_out: frozenset[Finder] = frozenset()
         self.candidates: dict[Finder, list[int]] = {}  # filled by FinderSet.prepare
@@ -51,26 +52,24 @@ class Text:
         """The distinct words keyed by their first `length` letters."""
         index = self._by_prefix.get(length)
         if index is None:
-            if self._vocabulary is None:
-                self._vocabulary = frozenset(_WORD.findall(self.lower))
             index = {}
-            for word in self._vocabulary:
+            for word in self.words():
                 index.setdefault(word[:length], []).append(word)
             self._by_prefix[length] = index
         return index
 
+    def words(self) -> dict[str, list[int]]:
+        """Every word of the text with where it stands, found in one pass on first use."""
+        if self._positions is None:
+            positions: defaultdict[str, list[int]] = defaultdict(list)
+            for found in _WORD.finditer(self.lower):
+                positions[found.group()].append(found.start())
+            self._positions = dict(positions)
+        return self._positions
+
     def word_positions(self, word: str) -> list[int]:
         """Where `word` stands as a whole word."""
-        positions = self._positions.get(word)
-        if positions is None:
-            lower, size, positions = self.lower, len(word), []
-            for at in self.occurrences(word):
-                before = lower[at - 1 : at]
-                after = lower[at + size : at + size + 1]
-                if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
-                    positions.append(at)
-            self._positions[word] = positions
-        return positions
+        return self.words().get(word, [])
 
     def word_starts(self, literal: str, key: str) -> list[int]:
         """Positions where a word begins with `literal`, whose leading word characters start with `key`."""
@@ -339,28 +338,43 @@ class FinderSet:
                         ).append(finder)
             for literal in finder.anywhere:
                 self._anywhere.setdefault(literal, []).append(finder)
+        self._by_word: dict[str, tuple[tuple[str, list[Finder], bool], ...]] = {}
+
+    def _word_literals(self, word: str) -> tuple[tuple[str, list[Finder], bool], ...]:
+        """The literals a word can begin, with their finders, and whether the word holds the whole literal
+        (else the literal runs on past it: "at the"). Worked out once per word and remembered, since the
+        same words come back in text after text."""
+        entries = self._by_word.get(word)
+        if entries is None:
+            found = []
+            for length, by_key in self._by_key.items():
+                for literal, owners in by_key.get(word[:length], {}).items():
+                    if word.startswith(literal):
+                        found.append((literal, owners, True))
+                    elif literal.startswith(word):
+                        found.append((literal, owners, False))
+            if len(self._by_word) >= _WORD_CACHE:
+                self._by_word.clear()
+            entries = self._by_word[word] = tuple(found)
+        return entries
 
     def prepare(self, text: Text) -> Text:
         """Mark on `text` where each finder of this set can start; finders that cannot are ruled out.
 
-        Each literal is looked up once, however many finders start with it.
+        Each distinct word of the text is looked up once, however many literals and finders it begins.
         """
         starts: dict[Finder, list[int]] = {}
-        lower, positions = text.lower, text.word_positions
-        for length, by_key in self._by_key.items():
-            index = text.prefixes(length)
-            for key in index.keys() & by_key.keys():
-                words = index[key]
-                for literal, owners in by_key[key].items():
-                    found: list[int] = []  # inlined Text.word_starts: this loop is the classifier's hottest
-                    for word in words:
-                        if word.startswith(literal):
-                            found += positions(word)
-                        elif literal.startswith(word) and literal in lower:
-                            found += [at for at in positions(word) if lower.startswith(literal, at)]
-                    if found:
-                        for owner in owners:
-                            starts.setdefault(owner, []).extend(found)
+        lower = text.lower
+        for word, positions in text.words().items():
+            for literal, owners, whole in self._word_literals(word):
+                if whole:
+                    found = positions
+                elif literal in lower:
+                    found = [at for at in positions if lower.startswith(literal, at)]
+                else:
+                    continue
+                for owner in owners:
+                    starts.setdefault(owner, []).extend(found)
         for literal, owners in self._anywhere.items():
             if literal in text.lower:
                 found = list(text.occurrences(literal))
