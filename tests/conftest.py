@@ -1,13 +1,18 @@
-"""Test-wide guards: no test may reach beyond this machine's loopback interface."""
+"""Test-wide guards (no test may reach beyond this machine's loopback interface) and the shared fixtures:
+a fake Slack, and the real bot serving HTTP against it."""
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.bot.slackapp import SlackBot
+from tests.fakes.slack import FakeSlack
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -41,3 +46,18 @@ def _loopback_only() -> Iterator[None]:
     patcher.setattr(socket.socket, "connect_ex", _guarded(_real_connect_ex))
     yield
     patcher.undo()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    """The fake Slack Web API on loopback, recording every call."""
+    async with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def bot(fake: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackBot]:
+    """The real app serving HTTP on loopback against `fake`, on a fresh database."""
+    bot = await SlackBot(fake, tmp_path / "why401.db").start()
+    yield bot
+    await bot.stop()

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
@@ -30,19 +29,6 @@ def logs_as(log_format: str) -> Iterator[None]:
     finally:
         root.handlers[:] = handlers
         root.setLevel(level)
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(fake: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackBot]:
-    bot = await SlackBot(fake, tmp_path / "why401.db").start()
-    yield bot
-    await bot.stop()
 
 
 async def test_each_request_logs_one_json_line_with_its_context_and_no_pasted_text(

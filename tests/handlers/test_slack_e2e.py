@@ -6,7 +6,7 @@ import asyncio
 import json
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,19 +28,6 @@ from tests.bot.slackapp import (
     signed_headers,
 )
 from tests.fakes.slack import Call, FakeSlack
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(fake: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackBot]:
-    bot = await SlackBot(fake, tmp_path / "why401.db").start()
-    yield bot
-    await bot.stop()
 
 
 async def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> None:

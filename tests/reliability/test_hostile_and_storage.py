@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from functools import partial
@@ -369,19 +369,6 @@ LATE = {  # the handler raises just after ack(): answered, but only once Slack's
     "submit-no-metadata": interaction({**SUBMIT, "view": without(VIEW, "private_metadata")}),
     "click-unknown-triage": interaction(CLICK),  # toggle_item raises KeyError: late, whenever it is quick
 }
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(fake: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackBot]:
-    bot = await SlackBot(fake, tmp_path / "why401.db").start()
-    yield bot
-    await bot.stop()
 
 
 async def acknowledged(bot: SlackBot, req: Req) -> int:

@@ -25,8 +25,7 @@ import itertools
 import json
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -85,19 +84,6 @@ PASTES = (
     "Verify Credentials fails on the source with 401 Unauthorized, AADSTS50079: the user must enroll in MFA",
 )
 THREADS = 6
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(fake: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackBot]:
-    bot = await SlackBot(fake, tmp_path / "why401.db").start()
-    yield bot
-    await bot.stop()
 
 
 def _queue(fake: FakeSlack, method: str, statuses: Sequence[int]) -> None:
