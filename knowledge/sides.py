@@ -11,7 +11,7 @@ from knowledge.model import Side
 # A side named outright wins over a description of the other (as in "the source, a new tenant").
 _SOURCE = (
     r"(?<!open[\s-])\bsource(?![\s-](?:code|of\s+truth|files?\b|control))|\bsrc\b|\bsource-side\b|\bfrom[\s-]side\b"
-    r"|\bquell(?:e\b|-|seite|server|tenant|umgebung|system|postf|projekt)|\borigen\b|\borigem\b|\borigine\b"
+    r"|\bquell(?:e\b|-|seite|server|tenant|umgebung|system|postf|projekt|benutz)|\borigen\b|\borigem\b|\borigine\b"
     r"|\bbron(?:tenant|omgeving|server|kant)?\b|\bźródł\w*|\bzrodl\w*"
 )
 _OLD = (
@@ -57,6 +57,7 @@ _DECISIVE: dict[Side, Finder] = {
             rf"|says\s+|shows\s+|reports\s+|wirft\s+|gibt\s+|geeft\s+|donne\s+|d[aá]\s+)?{_FAILURE}"
             rf"|\b{_FAILURE}\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:on|from|at|for|in|against)\s+(?:the\s+)?(?:{words})"
             rf"|\b{_FAILURE}\s*[(\[]\s*(?:{words})\s*[)\]]|\b(?:{words})\s+side\s+only\b"
+            rf"|\b(?:{words})\s+is\s+the\s+(?:side|one|endpoint)\s+(?:that\s+(?:is\s+|keeps\s+)?)?{_FAILURE}"
         )
     )
     for side, words in _SIDE_WORDS.items()
