@@ -339,6 +339,7 @@ class FinderSet:
             for literal in finder.anywhere:
                 self._anywhere.setdefault(literal, []).append(finder)
         self._by_word: dict[str, tuple[tuple[str, list[Finder], bool], ...]] = {}
+        self._indexed = frozenset(finder for finder in self.finders if finder.indexed)
 
     def _word_literals(self, word: str) -> tuple[tuple[str, list[Finder], bool], ...]:
         """The literals a word can begin, with their finders, and whether the word holds the whole literal
@@ -381,7 +382,5 @@ class FinderSet:
                 for owner in owners:
                     starts.setdefault(owner, []).extend(found)
         text.candidates = {finder: sorted(set(found)) for finder, found in starts.items()}
-        text.ruled_out = frozenset(
-            finder for finder in self.finders if finder.indexed and finder not in starts
-        )
+        text.ruled_out = self._indexed.difference(starts)
         return text
