@@ -18,6 +18,7 @@ _OLD = (
     r"\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bon-?prem(?:ises)?\s+source\b"
     r"|\b(?:old|legacy)\s+(?:exchange|exch|server|box|environment|side|org)\b|\b(?:moving|migrating)\s+out\s+of\b"
     r"|\btenant\s+(?:antiguo|viejo|anterior|antigo|velho|ancien)\b|\b(?:alte[nrm]?|ancien|oude|vecchio)\s+tenant\b"
+    r"|\bold\s+(?:365|m365|o365|office\s+365)\b|\bside\s+we(?:'re|\s+are)\s+(?:copying|migrating|moving)\s+from\b"
 )
 _DESTINATION = (
     r"\bdestination\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)|\bto[\s-]side\b"
@@ -27,6 +28,7 @@ _NEW = (
     r"\bnew[\s-](?:company[\s-])?tenant\b|\bnew\s+(?:side|environment|org|company)\b"
     r"|\bwhere\s+(?:the\s+)?(?:mail|data|mailboxes|users)\s+(?:is|are)\s+(?:going|moving)\b"
     r"|\btenant\s+(?:nuevo|novo|nouveau)\b|\b(?:neue[nrm]?|nouveau|nieuwe|nuovo|novo|nuevo)\s+tenant\b"
+    r"|\bnew\s+(?:365|m365|o365|office\s+365)\b|\bside\s+we(?:'re|\s+are)\s+(?:copying|migrating|moving)\s+to\b"
 )
 _NAMED: dict[Side, Finder] = {
     "source": Finder(re.compile(_SOURCE)),
