@@ -122,9 +122,6 @@ async def answer_message(
         if mention:
             return await post(client, deps, channel, Message(text=USAGE), thread_ts=thread_ts) is not None
         return True
-    top = diagnosis.causes[0].id if diagnosis.causes else None
-    if not mention and await deps.db(deps.store.already_answered, team_id, channel, thread_ts, top):
-        return True
     outcome = await deps.db(
         deps.triager.record,
         outcome,

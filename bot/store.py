@@ -471,16 +471,6 @@ class Store:
                 "update triages set parts_posted = max(parts_posted, ?) where id = ?", [parts, triage_id]
             )
 
-    def already_answered(self, team_id: str, channel: str, thread_ts: str, top_cause: str | None) -> bool:
-        """Whether this thread already got an answer naming the same top cause."""
-        return bool(
-            self._rows(
-                "select 1 from triages where team_id = ? and channel = ? and thread_ts = ?"
-                " and top_cause is ? and answer_ts is not null limit 1",
-                [team_id, channel, thread_ts, top_cause],
-            )
-        )
-
     def set_answer(self, triage_id: int, channel: str, answer_ts: str) -> None:
         """Remember where the answer to a triage was posted."""
         with self._write() as db:

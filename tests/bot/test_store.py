@@ -87,19 +87,19 @@ def test_triages(store: Store) -> None:
     assert [x.id for x in store.recent_triages("T2")] == [other]
 
 
-def test_already_answered(store: Store) -> None:
+def test_a_thread_gets_one_triage_per_cause(store: Store) -> None:
     tid = triage(store, "basic-auth")
-    assert not store.already_answered("T1", "C1", "1.0", "basic-auth"), "not answered yet"
     store.set_answer(tid, "C1", "1.5")
     t = store.triage(tid)
     assert t is not None and (t.answer_channel, t.answer_ts) == ("C1", "1.5")
-    assert store.already_answered("T1", "C1", "1.0", "basic-auth")
-    assert not store.already_answered("T1", "C1", "1.0", "mfa"), "another cause deserves an answer"
-    assert not store.already_answered("T1", "C1", "9.0", "basic-auth"), "another thread"
-    assert not store.already_answered("T2", "C1", "1.0", "basic-auth"), "another workspace"
-    assert not store.already_answered("T1", "C1", "1.0", None)
-    store.set_answer(triage(store, thread="3.0"), "C1", "3.5")
-    assert store.already_answered("T1", "C1", "3.0", None), "an unmatched paste answered once"
+    once = {"once_per_thread": True, "message_ts": "1.2"}
+    assert triage(store, "basic-auth", **once) is None, "same thread, same cause: nothing to add"
+    assert triage(store, "mfa", **once) is not None, "another cause deserves an answer"
+    assert triage(store, "basic-auth", thread="9.0", once_per_thread=True) is not None, "another thread"
+    assert triage(store, "basic-auth", team="T2", once_per_thread=True) is not None, "another workspace"
+    assert triage(store, "basic-auth", once_per_thread=True) is not None, "a retry of the same message"
+    triage(store, thread="3.0")
+    assert triage(store, thread="3.0", message_ts="3.1", once_per_thread=True) is None, "unmatched, once"
     with pytest.raises(KeyError):
         store.set_answer(9999, "C1", "1.0")
 
