@@ -119,20 +119,21 @@ def _check_text(check: CheckResult) -> str:
     return f"{_ICONS[check.status]} *{escape(check.id)}* {escape(check.summary)} _({check.elapsed_ms} ms)_"
 
 
+def _earlier_note(earlier: int) -> str:
+    return f"_+{earlier} earlier check{'s' if earlier > 1 else ''}, all in the report that follows_"
+
+
 def progress_message(email: str, done: Sequence[CheckResult], total: int) -> Message:
     """The thread's progress line, updated as each check finishes: the latest checks whole, and how many
     earlier ones no longer fit (each is in the report that follows)."""
     head = f"🔎 Live checks for {escape(clip(email, 320))}: {len(done)} of {total} done"
     lines = [clip(_check_text(check), MAX_SECTION_CHARS // 3) for check in done]
-    while (
-        lines and len("\n".join([head, "+99 earlier checks, all in the report", *lines])) > MAX_SECTION_CHARS
-    ):
+    longest_note = _earlier_note(len(done))  # the note is never longer than with every check earlier
+    while lines and len("\n".join([head, longest_note, *lines])) > MAX_SECTION_CHARS:
         lines.pop(0)
     earlier = len(done) - len(lines)
     if earlier:
-        lines.insert(
-            0, f"_+{earlier} earlier check{'s' if earlier > 1 else ''}, all in the report that follows_"
-        )
+        lines.insert(0, _earlier_note(earlier))
     return Message(
         text=f"Live checks for {email}: {len(done)} of {total} done",
         blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "\n".join([head, *lines])}}],

@@ -524,6 +524,15 @@ def test_progress_of_any_length_is_one_valid_section(done: list[CheckResult], em
     assert f"{len(done)} of {max(len(done), len(CHECKS))} done" in message.text
 
 
+def test_progress_with_long_markup_summaries_stays_in_one_section() -> None:
+    """Found by the property above: the note on earlier checks was longer than the room kept for it."""
+    done = [CheckResult("tenant", "pass", ("*bold*" * 200)[:933], (), 0)] * 3
+    done.append(CheckResult("account", "warn", "x" * 980, (), 0))
+    message = progress_message("a@b.example", done, len(CHECKS))
+    assert_valid_message(message)
+    assert "earlier check" in message.blocks[0]["text"]["text"]
+
+
 @PROPERTY
 @given(found=st.lists(check_results(80, 2), min_size=len(CHECKS), max_size=len(CHECKS)), email=st.emails())
 def test_a_report_of_realistic_length_is_valid_and_complete(found: list[CheckResult], email: str) -> None:
