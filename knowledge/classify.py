@@ -13,10 +13,14 @@ from knowledge.matcher import Finder, FinderSet, Text
 from knowledge.model import Article, Catalog, Cause, Diagnosis, Gate, RankedCause, Side
 from knowledge.sides import SIDE_FINDERS, failing_side
 from knowledge.slacktext import clean
+from knowledge.words import WordVote
 
 MAX_ANALYSED_CHARS = 20_000
 OTHER_FORM = "other-401"
 _OFF_SIDE_FACTOR = 0.5
+# The word vote counts as one more clue, at most this strong, scaled by its share for the cause.
+_WORD_WEIGHT = 0.5
+_WORD_EVIDENCE_SHARE = 0.5  # from this share (a majority) the vote is named as evidence
 _SNIPPET_CHARS = 60
 
 Spans = tuple[tuple[int, int], ...]
@@ -125,11 +129,34 @@ def _clue(
     return None
 
 
-def _rank(cause: Cause, text: Text, stock: Spans, denials: _Denials, endpoint: Side | None) -> RankedCause:
-    """Score one cause: its clues combine as independent votes on top of its prior."""
+def _denied(causes: list[Cause], text: Text, denials: _Denials) -> Spans:
+    """Where the text names a cause only to take it back: those words must not vote for it either."""
+    if not denials.dismissals and not denials.negations:
+        return ()
+    return tuple(
+        match.span()
+        for cause in causes
+        for signal in cause.signals
+        if signal.finder not in text.ruled_out
+        for match in signal.finder.matches(text)
+        if denials.deny(*match.span(), cause.deniable)
+    )
+
+
+def _rank(
+    cause: Cause,
+    text: Text,
+    *,
+    stock: Spans,
+    denials: _Denials,
+    endpoint: Side | None,
+    words: WordVote | None,
+) -> RankedCause:
+    """Score one cause: its clues and the word vote combine as independent votes on top of its prior."""
     doubt, damping, evidence = 1.0, 1.0, []
+    absent = text.ruled_out  # most clues cannot start anywhere in the text: skip them without a call
     for signal in cause.signals:
-        if signal.side is not None and signal.side != endpoint:
+        if signal.finder in absent or (signal.side is not None and signal.side != endpoint):
             continue
         match = _clue(signal.finder, text, stock, denials, cause.deniable)
         if match is None:
@@ -139,15 +166,23 @@ def _rank(cause: Cause, text: Text, stock: Spans, denials: _Denials, endpoint: S
         else:
             damping *= 1.0 + signal.weight
         evidence.append(f"'{_snippet(text, *match.span())}': {signal.because}")
-    if doubt == 1.0:
+    from_clues = doubt < 1.0
+    share = words.shares.get(cause.id, 0.0) if words else 0.0
+    leaning = words.leaning(cause.id) if words and share >= _WORD_EVIDENCE_SHARE else ()
+    if leaning:
+        quoted = ", ".join(f"'{word}'" for word in leaning)
+        evidence.append(f"worded like earlier reports of this cause ({quoted}; {share:.0%} of the word vote)")
+    elif not from_clues:
         evidence.append(
             f"no clue in the text names it; listed by how often it is behind this error ({cause.prior:.0%})"
         )
+    doubt *= 1.0 - _WORD_WEIGHT * share
     score = (1.0 - doubt * (1.0 - cause.prior)) * damping
     if endpoint is not None and endpoint not in cause.sides:
         score *= _OFF_SIDE_FACTOR
         evidence.append(f"usually seen on the {' or '.join(cause.sides)} side, and this is the {endpoint}")
-    return RankedCause(cause.id, min(1.0, max(0.0, score)), tuple(evidence), from_text=doubt < 1.0)
+    from_text = from_clues or bool(leaning)
+    return RankedCause(cause.id, min(1.0, max(0.0, score)), tuple(evidence), from_text=from_text)
 
 
 class Classifier:
@@ -214,8 +249,18 @@ class Classifier:
         )
         endpoint = failing_side(text) or side_hint
         causes = [cause for article in articles for cause in article.causes]
+        unvoting = (
+            *stock,
+            *(span for f in forms for span in _spans(f.detect, text)),
+            *_denied(causes, text, denials),
+        )
+        votes = {a.id: a.words.vote(text, unvoting) if a.words and text.original else None for a in articles}
         ranked = sorted(
-            (_rank(cause, text, stock, denials, endpoint) for cause in causes),
+            (
+                _rank(cause, text, stock=stock, denials=denials, endpoint=endpoint, words=votes[article.id])
+                for article in articles
+                for cause in article.causes
+            ),
             key=lambda r: (-r.score, -self.catalog.causes[r.id].prior, self._order[r.id]),
         )
         if not any(r.from_text for r in ranked) and text.original:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -24,6 +26,7 @@ from knowledge.model import (
     Triage,
     Wait,
 )
+from knowledge.words import WORDS_FILE, WordModel
 
 MIN_INWORD_LITERAL = 4
 RARE_SYMBOLS = frozenset("%$€£ ")
@@ -249,7 +252,36 @@ def load_article(folder: Traversable) -> Article:
         causes=causes,
         dismissals=meta.patterns("dismissals", optional=True),
         negations=meta.patterns("negations", optional=True),
+        words=_words(folder / WORDS_FILE, f"{label}/{WORDS_FILE}", causes),
     )
+
+
+def _words(path: Traversable, label: str, causes: tuple[Cause, ...]) -> WordModel | None:
+    """The article's word model, if it has one; counts must be for its own causes."""
+    if not path.is_file():
+        return None
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise CatalogError(f"{label}: cannot be read: {error}") from error
+    fields = _Fields(content, label)
+    reports, stems = fields.sub("reports"), fields.sub("stems")
+    known = {cause.id for cause in causes}
+    if set(reports.data) != known:
+        raise fields.fail("reports", f"must count reports for exactly these causes: {sorted(known)}")
+    _check_counts(fields, "reports", reports.data, known)
+    for stem, held in stems.data.items():
+        _check_counts(stems, stem, held, known)
+    if not all(reports.data.values()):
+        raise fields.fail("reports", "every cause needs at least one report")
+    return WordModel.from_counts(reports.data, stems.data)
+
+
+def _check_counts(fields: _Fields, key: str, held: Any, known: set[str]) -> None:
+    if not isinstance(held, dict) or not set(held) <= known:
+        raise fields.fail(key, "must map this article's cause ids to counts")
+    if not all(type(count) is int and count >= 0 for count in held.values()):
+        raise fields.fail(key, "counts must be whole numbers from 0")
 
 
 def _check_related(causes: tuple[Cause, ...], label: str) -> None:
@@ -280,7 +312,12 @@ def load_catalog(root: Traversable) -> Catalog:
     return Catalog(articles)
 
 
+def catalog_folder() -> Path:
+    """Where the shipped catalog's files are."""
+    return Path(str(files("knowledge") / "catalog"))
+
+
 @cache
 def default_catalog() -> Catalog:
     """The catalog shipped inside the package, loaded once."""
-    return load_catalog(files("knowledge") / "catalog")
+    return load_catalog(catalog_folder())

@@ -338,25 +338,26 @@ class FinderSet:
                         ).append(finder)
             for literal in finder.anywhere:
                 self._anywhere.setdefault(literal, []).append(finder)
-        self._by_word: dict[str, tuple[tuple[str, list[Finder], bool], ...]] = {}
+        self._by_word: dict[str, tuple[tuple[Finder, ...], tuple[tuple[str, list[Finder]], ...]]] = {}
         self._indexed = frozenset(finder for finder in self.finders if finder.indexed)
 
-    def _word_literals(self, word: str) -> tuple[tuple[str, list[Finder], bool], ...]:
-        """The literals a word can begin, with their finders, and whether the word holds the whole literal
-        (else the literal runs on past it: "at the"). Worked out once per word and remembered, since the
-        same words come back in text after text."""
+    def _word_literals(self, word: str) -> tuple[tuple[Finder, ...], tuple[tuple[str, list[Finder]], ...]]:
+        """The finders whose literals a word holds whole (each once), and the longer literals it begins
+        that run on past it ("at the") with their finders. Worked out once per word and remembered, since
+        the same words come back in text after text."""
         entries = self._by_word.get(word)
         if entries is None:
-            found = []
+            whole: dict[Finder, None] = {}
+            partial = []
             for length, by_key in self._by_key.items():
                 for literal, owners in by_key.get(word[:length], {}).items():
                     if word.startswith(literal):
-                        found.append((literal, owners, True))
+                        whole.update(dict.fromkeys(owners))
                     elif literal.startswith(word):
-                        found.append((literal, owners, False))
+                        partial.append((literal, owners))
             if len(self._by_word) >= _WORD_CACHE:
                 self._by_word.clear()
-            entries = self._by_word[word] = tuple(found)
+            entries = self._by_word[word] = (tuple(whole), tuple(partial))
         return entries
 
     def prepare(self, text: Text) -> Text:
@@ -367,15 +368,18 @@ class FinderSet:
         starts: dict[Finder, list[int]] = {}
         lower = text.lower
         for word, positions in text.words().items():
-            for literal, owners, whole in self._word_literals(word):
-                if whole:
-                    found = positions
-                elif literal in lower:
-                    found = [at for at in positions if lower.startswith(literal, at)]
+            whole, partial = self._word_literals(word)
+            for owner in whole:
+                found = starts.get(owner)
+                if found is None:
+                    starts[owner] = list(positions)
                 else:
-                    continue
-                for owner in owners:
-                    starts.setdefault(owner, []).extend(found)
+                    found.extend(positions)
+            for literal, owners in partial:
+                if literal in lower:
+                    runs_on = [at for at in positions if lower.startswith(literal, at)]
+                    for owner in owners:
+                        starts.setdefault(owner, []).extend(runs_on)
         for literal, owners in self._anywhere.items():
             if literal in text.lower:
                 found = list(text.occurrences(literal))

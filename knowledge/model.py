@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from knowledge.matcher import Finder
+from knowledge.words import WordModel
 
 Side = Literal["source", "destination"]
 SIDES: tuple[Side, ...] = ("source", "destination")
@@ -113,6 +114,8 @@ class Article:
     dismissals: tuple[Finder, ...] = ()
     # Phrases that, right before a cause's clue, deny it ("not security defaults", "no MFA").
     negations: tuple[Finder, ...] = ()
+    # How past reports of each cause were worded, if the article has learnt it.
+    words: WordModel | None = None
 
     def finders(self) -> tuple[Finder, ...]:
         """Every pattern of this article: its gate, its error wordings and its causes' clues."""

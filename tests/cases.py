@@ -6,11 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+from knowledge.load import catalog_folder, default_catalog
+from knowledge.words import WORDS_FILE, labelled_reports, words_json
+
 HERE = Path(__file__).parent
 SHARED_DEV_CASES = HERE.parent.parent / "shared" / "cases" / "dev_cases.jsonl"
 OWN_CASES = HERE / "cases" / "own_cases.jsonl"
 # Written blind to the classifier and never read while tuning it: scored only in aggregate.
 HOLDOUT_CASES = (HERE / "cases" / "holdout4_cases.jsonl", HERE / "cases" / "holdout5_cases.jsonl")
+# What the catalog's word model learns from: every labelled set here but the held-out ones.
+TRAINING_CASES = tuple(sorted(set((HERE / "cases").glob("*.jsonl")) - set(HOLDOUT_CASES)))
 
 
 def read_cases(path: Path) -> list[dict[str, Any]]:
@@ -21,3 +26,16 @@ def read_cases(path: Path) -> list[dict[str, Any]]:
     return [
         {**json.loads(line), "where": f"{path.name}:{n}"} for n, line in enumerate(lines, 1) if line.strip()
     ]
+
+
+def rebuild_word_files() -> None:
+    """Rewrite each article's words.json from TRAINING_CASES."""
+    reports = labelled_reports(TRAINING_CASES)
+    for article in default_catalog().articles:
+        path = catalog_folder() / article.id / WORDS_FILE
+        path.write_text(words_json(reports, article), encoding="utf-8")
+        print(f"{path}: rebuilt from {len(reports)} labelled reports")
+
+
+if __name__ == "__main__":
+    rebuild_word_files()

@@ -280,10 +280,10 @@ async def test_show_posts_another_causes_fix_in_the_thread(bot: SlackBot, fake: 
 
 
 async def test_verdicts_are_stored_and_nudge_later_rankings(bot: SlackBot, fake: FakeSlack) -> None:
-    root, _, checklist = await _answer(bot, fake, "401 Unauthorized on the destination, no idea why")
+    root, _, checklist = await _answer(bot, fake, "401 Unauthorized on the destination")
     triage_id = int(_button_value(checklist, FEEDBACK_FIXED).split(":")[0])
     for _ in range(3):  # three triages where security defaults turned out to be the fix
-        root, _, checklist = await _answer(bot, fake, "401 Unauthorized on the destination, no idea why")
+        root, _, checklist = await _answer(bot, fake, "401 Unauthorized on the destination")
         value = f"{_button_value(checklist, FEEDBACK_FIXED).split(':')[0]}:security-defaults"
         await bot.click(FEEDBACK_FIXED, value, message_ts=checklist.response["ts"], thread_ts=root)
         await fake.wait_for("chat.postMessage", lambda call: "was the fix" in call.args.get("text", ""))
@@ -291,7 +291,7 @@ async def test_verdicts_are_stored_and_nudge_later_rankings(bot: SlackBot, fake:
     assert history["security-defaults"].fixed == 3
     before = bot.deps.triager.answer_for(triage_id)
     assert before is not None
-    after = bot.deps.triager.diagnose("401 Unauthorized on the destination, no idea why", FakeSlack.TEAM_ID)
+    after = bot.deps.triager.diagnose("401 Unauthorized on the destination", FakeSlack.TEAM_ID)
     ranked_before = [cause.id for cause in before[1].causes]
     ranked_after = [cause.id for cause in after.diagnosis.causes]
     assert ranked_after.index("security-defaults") < ranked_before.index("security-defaults")

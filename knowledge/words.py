@@ -1,0 +1,195 @@
+"""A word vote learnt from labelled reports: which causes a text's wording resembles.
+
+The catalog's clues recognise what people say about a cause; past reports also show how they say it
+in words no clue lists ("leavers", "offboarding", "perfmon"). Each article may carry `words.json`:
+for every word stem seen in at least `MIN_REPORTS` reports, how many reports of each cause held it.
+Naive Bayes turns those counts into a vote over the article's causes. Rebuild the file from the
+labelled cases with `python -m tests.cases`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from knowledge.matcher import Text
+from knowledge.slacktext import clean
+
+if TYPE_CHECKING:
+    from knowledge.model import Article
+
+Spans = tuple[tuple[int, int], ...]
+
+WORDS_FILE = "words.json"
+MIN_REPORTS = 3  # a stem from fewer reports than this is one writer's wording, not the field's
+STEM_CHARS = 7  # "licence", "licensed" and "licences" share a stem; so do most inflections
+_SMOOTHING = 0.5
+_MIN_LEAN = 1.0  # a stem votes only if some cause is e (2.7) times as likely as the average to hold it
+_JOINED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]+|[^\u3040-\u30ff\u3400-\u9fff]+")
+
+
+def _is_joined_script(run: str) -> bool:
+    return "\u3040" <= run[0] <= "\u30ff" or "\u3400" <= run[0] <= "\u9fff"
+
+
+def _in_address(lower: str, start: int, end: int) -> bool:
+    """Whether the word at start:end is part of a handle, address or host name (@dana, contoso.com):
+    names say who and where, not what went wrong."""
+    before = lower[start - 1] if start else " "
+    return (
+        before in "@."
+        or lower[end : end + 1] == "@"
+        or (lower[end : end + 1] == "." and lower[end + 1 : end + 2].isalnum())
+    )
+
+
+def stems(text: Text, outside: Spans = ()) -> dict[str, str]:
+    """Each stem of the text with the first word it came from, leaving out words that stand only
+    inside `outside` (the error's own wording, which every cause's reports share).
+
+    Japanese and Chinese write words without spaces, so their runs give character pairs instead.
+    """
+    found: dict[str, str] = {}
+    lower = text.lower
+    for word, positions in text.words().items():
+        plain = word.isascii()
+        if plain and (len(word) < 3 or not word[0].isalpha()):
+            continue
+        if all(_in_address(lower, at, at + len(word)) for at in positions):
+            continue
+        if outside and all(any(start <= at < stop for start, stop in outside) for at in positions):
+            continue
+        if plain:
+            found.setdefault(word[:STEM_CHARS], word)
+            continue
+        for run in _JOINED_SCRIPT.findall(word):
+            if _is_joined_script(run):
+                for index in range(len(run) - 1):
+                    found.setdefault(run[index : index + 2], run)
+            elif len(run) > 2 and run[0].isalpha():
+                found.setdefault(run[:STEM_CHARS], run)
+    return found
+
+
+@dataclass(frozen=True)
+class WordVote:
+    """How the word model shares its vote among causes, and the text's words that cast it."""
+
+    causes: tuple[str, ...]
+    shares: Mapping[str, float]
+    known: tuple[tuple[str, tuple[float, ...]], ...]  # (word of the text, its leans per cause)
+
+    def leaning(self, cause: str, keep: int = 3) -> tuple[str, ...]:
+        """The text's words that favour `cause` most."""
+        index = self.causes.index(cause)
+        best = sorted(((leans[index], word) for word, leans in self.known), reverse=True)[:keep]
+        return tuple(word for lean, word in best if lean > _MIN_LEAN)
+
+
+@dataclass(frozen=True)
+class WordModel:
+    """Per-stem weights (log-odds against the average cause) for an article's causes."""
+
+    causes: tuple[str, ...]
+    weights: Mapping[str, tuple[float, ...]]
+
+    @classmethod
+    def from_counts(cls, reports: Mapping[str, int], counts: Mapping[str, Mapping[str, int]]) -> WordModel:
+        """Weights from how many reports of each cause held each stem."""
+        causes = tuple(sorted(reports))
+        weights: dict[str, tuple[float, ...]] = {}
+        for stem, held in counts.items():
+            likelihoods = [
+                (held.get(cause, 0) + _SMOOTHING) / (reports[cause] + 2 * _SMOOTHING) for cause in causes
+            ]
+            average = sum(likelihoods) / len(likelihoods)
+            leans = tuple(math.log(likelihood / average) for likelihood in likelihoods)
+            if max(abs(lean) for lean in leans) > _MIN_LEAN:
+                weights[stem] = leans
+        return cls(causes, weights)
+
+    def vote(self, text: Text, outside: Spans = ()) -> WordVote:
+        """Share the vote among causes by the text's stems outside `outside`; even when none is known."""
+        weights = self.weights
+        known = tuple((word, weights[stem]) for stem, word in stems(text, outside).items() if stem in weights)
+        totals = [sum(column) for column in zip(*(leans for _, leans in known), strict=True)] or [0.0]
+        top = max(totals)
+        odds = [math.exp(total - top) for total in totals] if known else [1.0] * len(self.causes)
+        whole = sum(odds)
+        # Few known words are thin evidence: one word's vote counts half, the rest stays even.
+        certainty = len(known) / (len(known) + 1)
+        even = (1.0 - certainty) / len(self.causes)
+        shares = {cause: certainty * odd / whole + even for cause, odd in zip(self.causes, odds, strict=True)}
+        return WordVote(self.causes, shares, known)
+
+
+def words_json(reports: Iterable[tuple[str, Iterable[str]]], article: Article | None = None) -> str:
+    """The `words.json` text for labelled reports (text, cause ids).
+
+    Given the article, only its causes are counted and the wording of its errors is left out.
+    """
+    if article is None:
+        return _one_stem_a_line(count_reports(reports))
+    own = {cause.id for cause in article.causes}
+    wording = [finder for form in article.forms for finder in (*form.detect, *form.boilerplate)]
+    mine = ((text, [cause for cause in causes if cause in own]) for text, causes in reports)
+
+    def stock(text: Text) -> Spans:
+        return tuple(match.span() for finder in wording for match in finder.matches(text))
+
+    return _one_stem_a_line(count_reports(((text, causes) for text, causes in mine if causes), stock))
+
+
+def count_reports(
+    reports: Iterable[tuple[str, Iterable[str]]], stock: Callable[[Text], Spans] | None = None
+) -> dict[str, Any]:
+    """How many reports of each cause held each stem, stems from under MIN_REPORTS reports dropped."""
+    per_cause: Counter[str] = Counter()
+    held: dict[str, Counter[str]] = {}
+    seen: Counter[str] = Counter()
+    for text, causes in reports:
+        prepared = Text(clean(text))
+        found = stems(prepared, stock(prepared) if stock else ())
+        seen.update(found.keys())
+        for cause in causes:
+            per_cause[cause] += 1
+            for stem in found:
+                held.setdefault(stem, Counter())[cause] += 1
+    return {
+        "min_reports": MIN_REPORTS,
+        "reports": dict(sorted(per_cause.items())),
+        "stems": {
+            stem: dict(sorted(held[stem].items()))
+            for stem in sorted(seen)
+            if seen[stem] >= MIN_REPORTS and stem in held
+        },
+    }
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _one_stem_a_line(content: dict[str, Any]) -> str:
+    """JSON that diffs well: the header, then one line per stem."""
+    lines = [f'"{key}": {_compact(value)}' for key, value in content.items() if key != "stems"]
+    stems = [f"  {_compact(stem)}: {_compact(held)}" for stem, held in content["stems"].items()]
+    return "{\n" + ",\n".join([*lines, '"stems": {\n' + ",\n".join(stems) + "\n}"]) + "\n}\n"
+
+
+def labelled_reports(paths: Iterable[Path]) -> list[tuple[str, list[str]]]:
+    """Matched rows with causes from JSON-lines case files."""
+    reports = []
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                if row.get("matched") and row.get("causes"):
+                    reports.append((row["text"], list(row["causes"])))
+    return reports

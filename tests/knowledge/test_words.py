@@ -1,0 +1,149 @@
+"""The word vote: stems, counts, the vote itself, the shipped file's freshness, and its place in ranking."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from knowledge.classify import Classifier
+from knowledge.load import CatalogError, catalog_folder, default_catalog, load_catalog
+from knowledge.matcher import Text
+from knowledge.words import (
+    MIN_REPORTS,
+    WORDS_FILE,
+    WordModel,
+    count_reports,
+    labelled_reports,
+    stems,
+    words_json,
+)
+from tests.cases import TRAINING_CASES
+
+ARTICLE = "401-unauthorized-error-suite"
+
+
+def test_stems_cut_words_and_skip_numbers_and_short_words() -> None:
+    found = stems(Text("The Licensed users: 401 on it, 2024-06-11 and licences"))
+    assert found["license"] == "licensed"  # the first word a stem came from is kept for evidence
+    assert "licence" in found
+    assert not {"401", "on", "it", "2024"} & set(found)
+
+
+def test_handles_addresses_and_hosts_do_not_vote() -> None:
+    found = stems(Text("ask @dana about contoso.com, mail admin@fabrikam.net; contoso's other site"))
+    assert not {"dana", "admin", "fabrika"} & set(found)
+    assert "contoso" in found  # named once outside an address too
+    assert "about" in found
+
+
+def test_japanese_runs_give_character_pairs() -> None:
+    found = stems(Text("MigrationWizで移行先"))
+    assert {"移行", "行先"} <= set(found)
+    assert "migrati" in found
+
+
+def test_counts_drop_stems_from_too_few_reports() -> None:
+    reports = [("zebra stripes", ["a"])] * MIN_REPORTS + [("okapi", ["b"])] * (MIN_REPORTS - 1)
+    content = count_reports(reports)
+    assert content["reports"] == {"a": MIN_REPORTS, "b": MIN_REPORTS - 1}
+    assert content["stems"]["zebra"] == {"a": MIN_REPORTS}
+    assert "okapi" not in content["stems"]
+
+
+def _model() -> WordModel:
+    reports = [
+        ("zebra crossing", ["a"]),
+        ("okapi crossing", ["b"]),
+        ("crossing", ["c"]),
+        ("crossing", ["d"]),
+    ] * 5
+    content = count_reports(reports)
+    return WordModel.from_counts(content["reports"], content["stems"])
+
+
+def test_a_stem_leans_to_the_cause_whose_reports_hold_it() -> None:
+    model = _model()
+    assert "crossin" not in model.weights  # held by every cause alike: it says nothing
+    vote = model.vote(Text("a zebra again"))
+    assert max(vote.shares, key=lambda cause: vote.shares[cause]) == "a"
+    assert vote.leaning("a") == ("zebra",)
+    assert vote.leaning("b") == ()
+    assert sum(vote.shares.values()) == pytest.approx(1.0)
+
+
+def test_unknown_words_leave_the_vote_even() -> None:
+    vote = _model().vote(Text("nothing familiar here"))
+    assert list(vote.shares.values()) == [pytest.approx(1 / 4)] * 4
+
+
+def test_shipped_word_file_is_rebuilt_from_the_training_cases() -> None:
+    article = next(article for article in default_catalog().articles if article.id == ARTICLE)
+    assert article.words is not None  # shipped with the package, not only present in the checkout
+    shipped = (catalog_folder() / ARTICLE / WORDS_FILE).read_text(encoding="utf-8")
+    assert shipped == words_json(labelled_reports(TRAINING_CASES), article), (
+        "knowledge's words.json is stale: run `python -m tests.cases`"
+    )
+
+
+@pytest.fixture
+def catalog_copy(tmp_path: Path) -> Path:
+    shutil.copytree(Path(str(files("knowledge") / "catalog")), tmp_path / "catalog")
+    return tmp_path / "catalog"
+
+
+def _write_words(root: Path, reports: list[tuple[str, list[str]]]) -> None:
+    (root / ARTICLE / WORDS_FILE).write_text(words_json(reports), encoding="utf-8")
+
+
+def test_the_vote_ranks_a_cause_no_clue_names(catalog_copy: Path) -> None:
+    text = "MigrationWiz verify credentials failed: 401 Unauthorized. Zebras graze there, stripes and all."
+    (catalog_copy / ARTICLE / WORDS_FILE).unlink()
+    without = Classifier(load_catalog(catalog_copy))(text)
+    priors = {cause.id: cause.prior for cause in load_catalog(catalog_copy).causes.values()}
+    causes = sorted(priors)
+    least_common = min(causes, key=lambda cause: priors[cause])
+    _write_words(
+        catalog_copy,
+        [("zebras graze there, stripes", [least_common])] * 6
+        + [("nothing here", [cause]) for cause in causes] * 6,
+    )
+    with_words = Classifier(load_catalog(catalog_copy))(text)
+    assert without.causes[0].id != least_common
+    assert with_words.causes[0].id == least_common
+    assert any("'zebras'" in line for line in with_words.causes[0].evidence)
+    assert with_words.matched and with_words.endpoint == without.endpoint
+
+
+def test_the_vote_does_not_make_chatter_a_match(catalog_copy: Path) -> None:
+    causes = sorted(load_catalog(catalog_copy).causes)
+    _write_words(catalog_copy, [("lunch in room 401", [cause]) for cause in causes] * 6)
+    assert not Classifier(load_catalog(catalog_copy))("lunch in room 401 today?").matched
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "words.json: cannot be read"),
+        (json.dumps({"reports": {"imap": 3}, "stems": {}}), "field 'reports'"),
+        (json.dumps({"stems": {}}), r"words\.json: reports: expected a mapping"),
+    ],
+)
+def test_a_broken_word_file_names_itself(catalog_copy: Path, content: str, message: str) -> None:
+    (catalog_copy / ARTICLE / WORDS_FILE).write_text(content, encoding="utf-8")
+    with pytest.raises(CatalogError, match=message):
+        load_catalog(catalog_copy)
+
+
+def test_word_counts_must_be_for_known_causes_and_whole(catalog_copy: Path) -> None:
+    path = catalog_copy / ARTICLE / WORDS_FILE
+    content = json.loads(path.read_text(encoding="utf-8"))
+    stem = next(iter(content["stems"]))
+    for held, message in [({"imap": 1}, "cause ids"), ({"mfa-required": -1}, "whole numbers")]:
+        broken = {**content, "stems": {**content["stems"], stem: held}}
+        path.write_text(json.dumps(broken), encoding="utf-8")
+        with pytest.raises(CatalogError, match=rf"words\.json: stems: field '{stem}'.*{message}"):
+            load_catalog(catalog_copy)
