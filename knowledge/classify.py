@@ -13,13 +13,15 @@ from knowledge.matcher import Finder, FinderSet, Text
 from knowledge.model import Article, Catalog, Cause, Diagnosis, Gate, RankedCause, Side
 from knowledge.sides import SIDE_FINDERS, failing_side
 from knowledge.slacktext import clean
-from knowledge.words import WordVote
+from knowledge.words import Stems, WordVote
 
 MAX_ANALYSED_CHARS = 20_000
 OTHER_FORM = "other-401"
 _OFF_SIDE_FACTOR = 0.5
 # The word vote counts as one more clue, at most this strong, scaled by its share for the cause.
 _WORD_WEIGHT = 0.5
+# Channel messages whose words are this much likelier (e^2, about 7x) in chatter than in failures are left.
+_CHATTER_LOG_ODDS = 2.0
 _WORD_EVIDENCE_SHARE = 0.5  # from this share (a majority) the vote is named as evidence
 _SNIPPET_CHARS = 60
 
@@ -99,6 +101,19 @@ def _gate_accepts(gate: Gate, text: Text, asked: bool) -> bool:
 
 
 _DISMISS_REACH = 30  # how far after a clue a phrase taking it back ("both are off") may start
+
+
+def _reads_as_chatter(article: Article, text: Text, found: Stems, notes: list[str]) -> bool:
+    """Whether the text's words are far likelier in talk about these errors than in one happening now,
+    and it does not say the failure goes on ("still", "again"); says which words, in `notes`, when so."""
+    if article.chatter is None or _any(article.gate.unresolved, text):
+        return False
+    odds = article.chatter.odds(found)
+    if odds.log_odds <= _CHATTER_LOG_ODDS:
+        return False
+    quoted = ", ".join(f"'{word}'" for word in odds.words)
+    notes.append(f"Reads like talk about these errors, not one failing now (words such as {quoted}).")
+    return True
 
 
 @dataclass(frozen=True)
@@ -228,17 +243,27 @@ class Classifier:
             return Diagnosis(False, None, None, (), tuple(notes))
         plain = self._finders.prepare(Text(clean(text)))
         articles = [article for article in self.catalog.articles if _gate_accepts(article.gate, plain, asked)]
+        found = Stems(plain)
+        if not asked:
+            articles = [
+                article for article in articles if not _reads_as_chatter(article, plain, found, notes)
+            ]
         if not articles:
             return Diagnosis(False, None, None, (), tuple(notes))
-        return self._diagnose(plain, articles, notes, side_hint)
+        return self._diagnose(plain, articles, notes, side_hint, found)
 
     def baseline(self, side: Side | None = None) -> Diagnosis:
         """Every cause by its prior, for when there is no error text (a probe run started on its own)."""
         note = "No error text was given: the causes are listed by how common they are."
-        return self._diagnose(Text(""), list(self.catalog.articles), [note], side)
+        return self._diagnose(Text(""), list(self.catalog.articles), [note], side, None)
 
     def _diagnose(
-        self, text: Text, articles: list[Article], notes: list[str], side_hint: Side | None
+        self,
+        text: Text,
+        articles: list[Article],
+        notes: list[str],
+        side_hint: Side | None,
+        found: Stems | None,
     ) -> Diagnosis:
         forms = [form for article in articles for form in article.forms]
         form = next((f.id for f in forms if any(finder.first(text) for finder in f.detect)), OTHER_FORM)
@@ -254,7 +279,7 @@ class Classifier:
             *(span for f in forms for span in _spans(f.detect, text)),
             *_denied(causes, text, denials),
         )
-        votes = {a.id: a.words.vote(text, unvoting) if a.words and text.original else None for a in articles}
+        votes = {a.id: a.words.vote(found, unvoting) if a.words and found else None for a in articles}
         ranked = sorted(
             (
                 _rank(cause, text, stock=stock, denials=denials, endpoint=endpoint, words=votes[article.id])

@@ -26,7 +26,7 @@ from knowledge.model import (
     Triage,
     Wait,
 )
-from knowledge.words import WORDS_FILE, WordModel
+from knowledge.words import CHATTER_FILE, WORDS_FILE, ChatterModel, WordModel
 
 MIN_INWORD_LITERAL = 4
 RARE_SYMBOLS = frozenset("%$€£ ")
@@ -253,18 +253,39 @@ def load_article(folder: Traversable) -> Article:
         dismissals=meta.patterns("dismissals", optional=True),
         negations=meta.patterns("negations", optional=True),
         words=_words(folder / WORDS_FILE, f"{label}/{WORDS_FILE}", causes),
+        chatter=_chatter(folder / CHATTER_FILE, f"{label}/{CHATTER_FILE}"),
     )
+
+
+def _json(path: Traversable, label: str) -> _Fields:
+    try:
+        return _Fields(json.loads(path.read_text(encoding="utf-8")), label)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise CatalogError(f"{label}: cannot be read: {error}") from error
+
+
+def _chatter(path: Traversable, label: str) -> ChatterModel | None:
+    """The article's chatter model, if it has one: two counts per stem, chatter then failures."""
+    if not path.is_file():
+        return None
+    fields = _json(path, label)
+    messages, stems = fields.sub("messages"), fields.sub("stems")
+    for key in ("chatter", "failures"):
+        if type(messages.data.get(key)) is not int or messages.data[key] < 1:
+            raise messages.fail(key, "must be a whole number from 1")
+    for stem, counts in stems.data.items():
+        if not (
+            isinstance(counts, list) and len(counts) == 2 and all(type(n) is int and n >= 0 for n in counts)
+        ):
+            raise stems.fail(stem, "must be two whole numbers: chatter messages, then failures")
+    return ChatterModel.from_counts(messages.data, stems.data)
 
 
 def _words(path: Traversable, label: str, causes: tuple[Cause, ...]) -> WordModel | None:
     """The article's word model, if it has one; counts must be for its own causes."""
     if not path.is_file():
         return None
-    try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise CatalogError(f"{label}: cannot be read: {error}") from error
-    fields = _Fields(content, label)
+    fields = _json(path, label)
     reports, stems = fields.sub("reports"), fields.sub("stems")
     known = {cause.id for cause in causes}
     if set(reports.data) != known:

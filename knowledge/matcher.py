@@ -11,19 +11,21 @@ from __future__ import annotations
 import importlib
 import re
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 _sre: Any = importlib.import_module("re._parser")
 _WORD = re.compile(r"\w+")
+_WORD_AND_GAPS = re.compile(r"(\w+)")
 _KEY = 3
 _MAX_HEADS = 256
 _SMALL_SET = 10
 _SELECTIVE = 12
 _LOOKUP = 6
+_FEW_PLACES = 8
 _WORD_CACHE = 100_000  # words whose literals FinderSet remembers; forgotten all at once past this
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+_NO_LITERALS: tuple[tuple[Finder, ...], tuple[tuple[str, list[Finder]], ...]] = ((), ())
 
 Head = tuple[str, bool]  # (lowercase literal a match starts with, whether it must start a word)
 
@@ -61,10 +63,19 @@ class Text:
     def words(self) -> dict[str, list[int]]:
         """Every word of the text with where it stands, found in one pass on first use."""
         if self._positions is None:
-            positions: defaultdict[str, list[int]] = defaultdict(list)
-            for found in _WORD.finditer(self.lower):
-                positions[found.group()].append(found.start())
-            self._positions = dict(positions)
+            # Splitting on words yields gap, word, gap, ... in C; adding up lengths is cheaper than a
+            # match object per word.
+            pieces = iter(_WORD_AND_GAPS.split(self.lower))
+            at = len(next(pieces))
+            positions: dict[str, list[int]] = {}
+            for word in pieces:
+                seen = positions.get(word)
+                if seen is None:
+                    positions[word] = [at]
+                else:
+                    seen.append(at)
+                at += len(word) + len(next(pieces))
+            self._positions = positions
         return self._positions
 
     def word_positions(self, word: str) -> list[int]:
@@ -357,7 +368,8 @@ class FinderSet:
                         partial.append((literal, owners))
             if len(self._by_word) >= _WORD_CACHE:
                 self._by_word.clear()
-            entries = self._by_word[word] = (tuple(whole), tuple(partial))
+            entries = (tuple(whole), tuple(partial)) if whole or partial else _NO_LITERALS
+            self._by_word[word] = entries
         return entries
 
     def prepare(self, text: Text) -> Text:
@@ -366,9 +378,12 @@ class FinderSet:
         Each distinct word of the text is looked up once, however many literals and finders it begins.
         """
         starts: dict[Finder, list[int]] = {}
-        lower = text.lower
+        lower, known = text.lower, self._by_word
         for word, positions in text.words().items():
-            whole, partial = self._word_literals(word)
+            entries = known.get(word) or self._word_literals(word)
+            if entries is _NO_LITERALS:
+                continue
+            whole, partial = entries
             for owner in whole:
                 found = starts.get(owner)
                 if found is None:
@@ -376,15 +391,19 @@ class FinderSet:
                 else:
                     found.extend(positions)
             for literal, owners in partial:
-                if literal in lower:
+                # A word seen a few times is checked where it stands; a common one, after one search.
+                if len(positions) <= _FEW_PLACES or literal in lower:
                     runs_on = [at for at in positions if lower.startswith(literal, at)]
-                    for owner in owners:
-                        starts.setdefault(owner, []).extend(runs_on)
+                    if runs_on:
+                        for owner in owners:
+                            starts.setdefault(owner, []).extend(runs_on)
         for literal, owners in self._anywhere.items():
             if literal in text.lower:
                 found = list(text.occurrences(literal))
                 for owner in owners:
                     starts.setdefault(owner, []).extend(found)
-        text.candidates = {finder: sorted(set(found)) for finder, found in starts.items()}
+        text.candidates = {
+            finder: found if len(found) == 1 else sorted(set(found)) for finder, found in starts.items()
+        }
         text.ruled_out = self._indexed.difference(starts)
         return text

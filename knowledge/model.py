@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from knowledge.matcher import Finder
-from knowledge.words import WordModel
+from knowledge.words import ChatterModel, WordModel
 
 Side = Literal["source", "destination"]
 SIDES: tuple[Side, ...] = ("source", "destination")
@@ -116,6 +116,8 @@ class Article:
     negations: tuple[Finder, ...] = ()
     # How past reports of each cause were worded, if the article has learnt it.
     words: WordModel | None = None
+    # How talk about its errors is worded, unlike the errors themselves, if the article has learnt it.
+    chatter: ChatterModel | None = None
 
     def finders(self) -> tuple[Finder, ...]:
         """Every pattern of this article: its gate, its error wordings and its causes' clues."""

@@ -1,10 +1,12 @@
-"""A word vote learnt from labelled reports: which causes a text's wording resembles.
+"""Word votes learnt from labelled messages: which causes a text's wording resembles, and whether it
+reads like a failure happening now or like talk about one.
 
-The catalog's clues recognise what people say about a cause; past reports also show how they say it
-in words no clue lists ("leavers", "offboarding", "perfmon"). Each article may carry `words.json`:
-for every word stem seen in at least `MIN_REPORTS` reports, how many reports of each cause held it.
-Naive Bayes turns those counts into a vote over the article's causes. Rebuild the file from the
-labelled cases with `python -m tests.cases`.
+The catalog's clues recognise what people say; past messages also show how they say it in words no clue
+lists ("leavers", "offboarding", "perfmon"; "kickoff", "onboarding session"). Each article may carry
+`words.json`: for every word stem seen in at least `MIN_REPORTS` reports, how many reports of each cause
+held it; and `chatter.json`: for every such stem, how many chatter messages and how many real failures
+held it. Naive Bayes turns those counts into votes. Rebuild both from the labelled cases with
+`python -m tests.cases`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 Spans = tuple[tuple[int, int], ...]
 
 WORDS_FILE = "words.json"
+CHATTER_FILE = "chatter.json"
 MIN_REPORTS = 3  # a stem from fewer reports than this is one writer's wording, not the field's
 STEM_CHARS = 7  # "licence", "licensed" and "licences" share a stem; so do most inflections
 _SMOOTHING = 0.5
@@ -41,40 +44,57 @@ def _is_joined_script(run: str) -> bool:
 def _in_address(lower: str, start: int, end: int) -> bool:
     """Whether the word at start:end is part of a handle, address or host name (@dana, contoso.com):
     names say who and where, not what went wrong."""
-    before = lower[start - 1] if start else " "
+    after = lower[end : end + 1]
     return (
-        before in "@."
-        or lower[end : end + 1] == "@"
-        or (lower[end : end + 1] == "." and lower[end + 1 : end + 2].isalnum())
+        lower[start - 1 : start] in _ADDRESS_MARKS
+        or after == "@"
+        or (after == "." and lower[end + 1 : end + 2].isalnum())
     )
 
 
-def stems(text: Text, outside: Spans = ()) -> dict[str, str]:
-    """Each stem of the text with the first word it came from, leaving out words that stand only
-    inside `outside` (the error's own wording, which every cause's reports share).
+_ADDRESS_MARKS = frozenset("@.")
+
+
+class Stems:
+    """A text's word stems, found once for every model that reads the text: each with the first word it
+    came from and where that word stands. Handles, addresses and host names are left out.
 
     Japanese and Chinese write words without spaces, so their runs give character pairs instead.
     """
-    found: dict[str, str] = {}
-    lower = text.lower
-    for word, positions in text.words().items():
-        plain = word.isascii()
-        if plain and (len(word) < 3 or not word[0].isalpha()):
-            continue
-        if all(_in_address(lower, at, at + len(word)) for at in positions):
-            continue
-        if outside and all(any(start <= at < stop for start, stop in outside) for at in positions):
-            continue
-        if plain:
-            found.setdefault(word[:STEM_CHARS], word)
-            continue
-        for run in _JOINED_SCRIPT.findall(word):
-            if _is_joined_script(run):
-                for index in range(len(run) - 1):
-                    found.setdefault(run[index : index + 2], run)
-            elif len(run) > 2 and run[0].isalpha():
-                found.setdefault(run[:STEM_CHARS], run)
-    return found
+
+    def __init__(self, text: Text) -> None:
+        self.found: dict[str, tuple[str, list[int]]] = {}
+        found, lower = self.found, text.lower
+        for word, positions in text.words().items():
+            plain = word.isascii()
+            if plain and (len(word) < 3 or not word[0].isalpha()):
+                continue
+            if _in_address(lower, positions[0], positions[0] + len(word)) and all(
+                _in_address(lower, at, at + len(word)) for at in positions[1:]
+            ):
+                continue
+            if plain:
+                found.setdefault(word[:STEM_CHARS], (word, positions))
+                continue
+            for run in _JOINED_SCRIPT.findall(word):
+                if _is_joined_script(run):
+                    for index in range(len(run) - 1):
+                        found.setdefault(run[index : index + 2], (run, positions))
+                elif len(run) > 2 and run[0].isalpha():
+                    found.setdefault(run[:STEM_CHARS], (run, positions))
+
+    def outside(self, spans: Spans = ()) -> dict[str, str]:
+        """Each stem with its word, leaving out words that stand only inside `spans`."""
+        return {
+            stem: word
+            for stem, (word, positions) in self.found.items()
+            if not spans or not all(any(start <= at < stop for start, stop in spans) for at in positions)
+        }
+
+
+def stems(text: Text, outside: Spans = ()) -> dict[str, str]:
+    """The stems of `text` with their words, leaving out words that stand only inside `outside`."""
+    return Stems(text).outside(outside)
 
 
 @dataclass(frozen=True)
@@ -114,10 +134,12 @@ class WordModel:
                 weights[stem] = leans
         return cls(causes, weights)
 
-    def vote(self, text: Text, outside: Spans = ()) -> WordVote:
+    def vote(self, found: Stems, outside: Spans = ()) -> WordVote:
         """Share the vote among causes by the text's stems outside `outside`; even when none is known."""
         weights = self.weights
-        known = tuple((word, weights[stem]) for stem, word in stems(text, outside).items() if stem in weights)
+        known = tuple(
+            (word, weights[stem]) for stem, word in found.outside(outside).items() if stem in weights
+        )
         totals = [sum(column) for column in zip(*(leans for _, leans in known), strict=True)] or [0.0]
         top = max(totals)
         odds = [math.exp(total - top) for total in totals] if known else [1.0] * len(self.causes)
@@ -127,6 +149,67 @@ class WordModel:
         even = (1.0 - certainty) / len(self.causes)
         shares = {cause: certainty * odd / whole + even for cause, odd in zip(self.causes, odds, strict=True)}
         return WordVote(self.causes, shares, known)
+
+
+@dataclass(frozen=True)
+class ChatterOdds:
+    """How much likelier the text's words are in chatter than in real failures (natural log), and the
+    words that lean most to chatter."""
+
+    log_odds: float
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChatterModel:
+    """Per-stem log-likelihood ratios of chatter (talk about 401s, other systems' 401s) to real failures."""
+
+    weights: Mapping[str, float]
+
+    @classmethod
+    def from_counts(cls, messages: Mapping[str, int], counts: Mapping[str, Sequence[int]]) -> ChatterModel:
+        """Weights from how many chatter messages and how many failures held each stem."""
+        chatter, failures = messages["chatter"], messages["failures"]
+        return cls(
+            {
+                stem: math.log(
+                    ((in_chatter + _SMOOTHING) / (chatter + 2 * _SMOOTHING))
+                    / ((in_failures + _SMOOTHING) / (failures + 2 * _SMOOTHING))
+                )
+                for stem, (in_chatter, in_failures) in counts.items()
+            }
+        )
+
+    def odds(self, found: Stems, keep: int = 3) -> ChatterOdds:
+        """The text's log-odds of chatter against a failure, its prior aside."""
+        weights = self.weights
+        leans = sorted(
+            ((weights[stem], word) for stem, (word, _) in found.found.items() if stem in weights),
+            reverse=True,
+        )
+        return ChatterOdds(
+            sum(lean for lean, _ in leans), tuple(word for lean, word in leans[:keep] if lean > 0)
+        )
+
+
+def chatter_json(messages: Iterable[tuple[str, bool]]) -> str:
+    """The `chatter.json` text for labelled messages (text, whether it is a real failure)."""
+    totals: Counter[bool] = Counter()
+    held: dict[str, Counter[bool]] = {}
+    for text, failure in messages:
+        totals[failure] += 1
+        for stem in stems(Text(clean(text))):
+            held.setdefault(stem, Counter())[failure] += 1
+    content = {
+        "min_reports": MIN_REPORTS,
+        "messages": {"chatter": totals[False], "failures": totals[True]},
+        "stems": {
+            stem: [held[stem][False], held[stem][True]]
+            for stem in sorted(held)
+            if held[stem].total() >= MIN_REPORTS
+        },
+    }
+    return _one_stem_a_line(content)
 
 
 def words_json(reports: Iterable[tuple[str, Iterable[str]]], article: Article | None = None) -> str:
@@ -183,13 +266,20 @@ def _one_stem_a_line(content: dict[str, Any]) -> str:
     return "{\n" + ",\n".join([*lines, '"stems": {\n' + ",\n".join(stems) + "\n}"]) + "\n}\n"
 
 
+def labelled_messages(paths: Iterable[Path]) -> list[dict[str, Any]]:
+    """Every row of JSON-lines case files."""
+    return [
+        json.loads(line)
+        for path in paths
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
 def labelled_reports(paths: Iterable[Path]) -> list[tuple[str, list[str]]]:
     """Matched rows with causes from JSON-lines case files."""
-    reports = []
-    for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                if row.get("matched") and row.get("causes"):
-                    reports.append((row["text"], list(row["causes"])))
-    return reports
+    return [
+        (row["text"], list(row["causes"]))
+        for row in labelled_messages(paths)
+        if row.get("matched") and row.get("causes")
+    ]

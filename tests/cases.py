@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.load import catalog_folder, default_catalog
-from knowledge.words import WORDS_FILE, labelled_reports, words_json
+from knowledge.words import (
+    CHATTER_FILE,
+    WORDS_FILE,
+    chatter_json,
+    labelled_messages,
+    labelled_reports,
+    words_json,
+)
 
 HERE = Path(__file__).parent
 SHARED_DEV_CASES = HERE.parent.parent / "shared" / "cases" / "dev_cases.jsonl"
@@ -29,12 +36,19 @@ def read_cases(path: Path) -> list[dict[str, Any]]:
 
 
 def rebuild_word_files() -> None:
-    """Rewrite each article's words.json from TRAINING_CASES."""
+    """Rewrite each article's words.json and chatter.json from TRAINING_CASES."""
     reports = labelled_reports(TRAINING_CASES)
+    messages = chatter_messages()
     for article in default_catalog().articles:
-        path = catalog_folder() / article.id / WORDS_FILE
-        path.write_text(words_json(reports, article), encoding="utf-8")
-        print(f"{path}: rebuilt from {len(reports)} labelled reports")
+        folder = catalog_folder() / article.id
+        (folder / WORDS_FILE).write_text(words_json(reports, article), encoding="utf-8")
+        (folder / CHATTER_FILE).write_text(chatter_json(messages), encoding="utf-8")
+        print(f"{folder}: rebuilt from {len(reports)} labelled reports and {len(messages)} messages")
+
+
+def chatter_messages() -> list[tuple[str, bool]]:
+    """(text, whether it is a real failure) for every training case."""
+    return [(row["text"], bool(row["matched"])) for row in labelled_messages(TRAINING_CASES)]
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from importlib.resources import files
 from pathlib import Path
@@ -13,15 +14,19 @@ from knowledge.classify import Classifier
 from knowledge.load import CatalogError, catalog_folder, default_catalog, load_catalog
 from knowledge.matcher import Text
 from knowledge.words import (
+    CHATTER_FILE,
     MIN_REPORTS,
     WORDS_FILE,
+    ChatterModel,
+    Stems,
     WordModel,
+    chatter_json,
     count_reports,
     labelled_reports,
     stems,
     words_json,
 )
-from tests.cases import TRAINING_CASES
+from tests.cases import TRAINING_CASES, chatter_messages
 
 ARTICLE = "401-unauthorized-error-suite"
 
@@ -68,7 +73,7 @@ def _model() -> WordModel:
 def test_a_stem_leans_to_the_cause_whose_reports_hold_it() -> None:
     model = _model()
     assert "crossin" not in model.weights  # held by every cause alike: it says nothing
-    vote = model.vote(Text("a zebra again"))
+    vote = model.vote(Stems(Text("a zebra again")))
     assert max(vote.shares, key=lambda cause: vote.shares[cause]) == "a"
     assert vote.leaning("a") == ("zebra",)
     assert vote.leaning("b") == ()
@@ -76,17 +81,32 @@ def test_a_stem_leans_to_the_cause_whose_reports_hold_it() -> None:
 
 
 def test_unknown_words_leave_the_vote_even() -> None:
-    vote = _model().vote(Text("nothing familiar here"))
+    vote = _model().vote(Stems(Text("nothing familiar here")))
     assert list(vote.shares.values()) == [pytest.approx(1 / 4)] * 4
 
 
-def test_shipped_word_file_is_rebuilt_from_the_training_cases() -> None:
+def test_shipped_word_files_are_rebuilt_from_the_training_cases() -> None:
     article = next(article for article in default_catalog().articles if article.id == ARTICLE)
-    assert article.words is not None  # shipped with the package, not only present in the checkout
+    assert article.words is not None and article.chatter is not None  # shipped inside the package
     shipped = (catalog_folder() / ARTICLE / WORDS_FILE).read_text(encoding="utf-8")
     assert shipped == words_json(labelled_reports(TRAINING_CASES), article), (
         "knowledge's words.json is stale: run `python -m tests.cases`"
     )
+    shipped = (catalog_folder() / ARTICLE / CHATTER_FILE).read_text(encoding="utf-8")
+    assert shipped == chatter_json(chatter_messages()), "chatter.json is stale: run `python -m tests.cases`"
+
+
+def _chatter_model(messages: list[tuple[str, bool]]) -> ChatterModel:
+    content = json.loads(chatter_json(messages))
+    return ChatterModel.from_counts(content["messages"], content["stems"])
+
+
+def test_chatter_words_lean_to_chatter_and_failure_words_away() -> None:
+    model = _chatter_model([("planning the kickoff agenda", False)] * 5 + [("verify fails again", True)] * 5)
+    assert model.odds(Stems(Text("agenda for the kickoff"))).log_odds > 2
+    assert set(model.odds(Stems(Text("agenda for the kickoff"))).words) == {"agenda", "kickoff", "the"}
+    assert model.odds(Stems(Text("verify fails"))).log_odds < -2
+    assert model.odds(Stems(Text("nothing known"))).log_odds == 0
 
 
 @pytest.fixture
@@ -118,6 +138,27 @@ def test_the_vote_ranks_a_cause_no_clue_names(catalog_copy: Path) -> None:
     assert with_words.matched and with_words.endpoint == without.endpoint
 
 
+CHATTER_LIKE = "kickoff agenda for next week: the MigrationWiz 401 Unauthorized on the destination"
+
+
+def _write_chatter(root: Path) -> None:
+    messages = [("kickoff agenda for next week", False)] * 20 + [("destination 401 unauthorized", True)] * 20
+    (root / ARTICLE / CHATTER_FILE).write_text(chatter_json(messages), encoding="utf-8")
+
+
+def test_channel_text_worded_like_chatter_is_left_alone(catalog_copy: Path) -> None:
+    (catalog_copy / ARTICLE / CHATTER_FILE).unlink()
+    assert Classifier(load_catalog(catalog_copy))(CHATTER_LIKE).matched
+    _write_chatter(catalog_copy)
+    classifier = Classifier(load_catalog(catalog_copy))
+    refused = classifier(CHATTER_LIKE)
+    assert not refused.matched
+    (note,) = [note for note in refused.notes if note.startswith("Reads like talk")]
+    assert {"'kickoff'", "'agenda'", "'next'", "'week'", "'for'"} >= set(re.findall(r"'\w+'", note)) != set()
+    assert classifier(CHATTER_LIKE, asked=True).matched  # put to the bot directly, it answers
+    assert classifier(f"{CHATTER_LIKE}, and it still fails").matched  # says the failure goes on
+
+
 def test_the_vote_does_not_make_chatter_a_match(catalog_copy: Path) -> None:
     causes = sorted(load_catalog(catalog_copy).causes)
     _write_words(catalog_copy, [("lunch in room 401", [cause]) for cause in causes] * 6)
@@ -135,6 +176,20 @@ def test_the_vote_does_not_make_chatter_a_match(catalog_copy: Path) -> None:
 def test_a_broken_word_file_names_itself(catalog_copy: Path, content: str, message: str) -> None:
     (catalog_copy / ARTICLE / WORDS_FILE).write_text(content, encoding="utf-8")
     with pytest.raises(CatalogError, match=message):
+        load_catalog(catalog_copy)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ({"messages": {"chatter": 0, "failures": 3}, "stems": {}}, "field 'chatter'"),
+        ({"messages": {"chatter": 3, "failures": 3}, "stems": {"x": [1]}}, "field 'x': must be two"),
+        ({"messages": {"chatter": 3, "failures": 3}, "stems": {"x": [1, -1]}}, "field 'x': must be two"),
+    ],
+)
+def test_a_broken_chatter_file_names_itself(catalog_copy: Path, content: object, message: str) -> None:
+    (catalog_copy / ARTICLE / CHATTER_FILE).write_text(json.dumps(content), encoding="utf-8")
+    with pytest.raises(CatalogError, match=rf"chatter\.json.*{message}"):
         load_catalog(catalog_copy)
 
 
