@@ -12,7 +12,9 @@ from knowledge.model import Side
 _SOURCE = (
     r"(?<!open[\s-])\bsource(?![\s-](?:code|of\s+truth|files?\b|control))|\bsrc\b|\bsource-side\b|\bfrom[\s-]side\b"
     r"|\bquell(?:e\b|-|seite|server|tenant|umgebung|system|postf|projekt|benutz)|\borigen\b|\borigem\b|\borigine\b"
-    r"|\bbron(?:tenant|omgeving|server|kant)?\b|\bźródł\w*|\bzrodl\w*"
+    r"|\bbron(?:tenant|omgeving|server|kant)?\b|\bźródł\w*|\bzrodl\w*|\bsorgente\b"
+    r"|\bkäll(?:a|an|sidan|tenant\w*|server\w*|miljö\w*|system\w*)\b|\bkilde(?:n|siden|tenant\w*|server\w*|miljø\w*)?\b"
+    r"|移行元|ソース"
 )
 _OLD = (
     r"\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bon-?prem(?:ises)?\s+source\b"
@@ -23,6 +25,8 @@ _OLD = (
 _DESTINATION = (
     r"\bdestination\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)|\bto[\s-]side\b"
     r"|\bziel\w*|\bcible\b|\bdestino\b|\bdestinazione\b|\bdoel\w*|\bbestemming\b|\bdocelow\w*"
+    r"|\bdestination(?:en|s?tenant\w*|s?server\w*|smiljö\w*|siden|sidan)\b"
+    r"|\bmål(?:et|sidan|siden|tenant\w*|server\w*|miljö\w*|miljø\w*)?\b|移行先|ターゲット"
 )
 _NEW = (
     r"\bnew[\s-](?:company[\s-])?tenant\b|\bnew\s+(?:side|environment|org|company)\b"
@@ -40,10 +44,15 @@ _DESCRIBED: dict[Side, Finder] = {
 }
 _SIDE_WORDS: dict[Side, str] = {
     "source": r"source|src|old[\s-]tenant|origin(?:al)?[\s-]tenant|from[\s-]side"
-    r"|quell\w*|bron\w*|origen|origem|origine",
-    "destination": r"destination|dest|dst|tgt|target|new[\s-]tenant|to[\s-]side"
-    r"|ziel\w*|doel\w*|destino|cible",
+    r"|quell\w*|bron\w*|origen|origem|origine|sorgente|käll\w*|kilde\w*|źródł\w*",
+    "destination": r"destination\w*|dest|dst|tgt|target|new[\s-]tenant|to[\s-]side"
+    r"|ziel\w*|doel\w*|destino|cible|destinazione|mål\w*|docelow\w*",
 }
+# "on the" in other languages: "401 på kilden", "401 auf der Quellseite", "401 sur la cible".
+_ON = (
+    r"på|auf(?:\s+der)?|bei(?:\s+der)?|im|sur(?:\s+la|\s+le)?|c[ôo]t[ée]|en(?:\s+el|\s+la)?|del|no|na|em"
+    r"|su(?:l|lla)?|op(?:\s+de)?|bij|w|po\s+stronie"
+)
 _FAILURE = (
     r"(?:fail\w*|401|unauthori[sz]ed|error\w*|denied|broken|broke|rejected|aadsts"
     r"|(?:blew|blows|blowing)\s+up)"
@@ -57,7 +66,7 @@ _DECISIVE: dict[Side, Finder] = {
             rf"(?:\s+(?:for|of|at)\s+\S+)?\W{{0,4}}(?:is\s+|are\s+|keeps\s+|still\s+|now\s+)?"
             rf"(?:giving\s+|throwing\s+|returning\s+|showing\s+|getting\s+|gives\s+|throws\s+|returns\s+"
             rf"|says\s+|shows\s+|reports\s+|wirft\s+|gibt\s+|geeft\s+|donne\s+|d[aá]\s+)?{_FAILURE}"
-            rf"|\b{_FAILURE}\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:on|from|at|for|in|against)\s+(?:the\s+)?(?:{words})"
+            rf"|\b{_FAILURE}\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:on|from|at|for|in|against|{_ON})\s+(?:the\s+)?(?:{words})"
             rf"|\b{_FAILURE}\s*[(\[]\s*(?:{words})\s*[)\]]|\b(?:{words})\s+side\s+only\b"
             rf"|\b(?:{words})\s+is\s+the\s+(?:side|one|endpoint)\s+(?:that\s+(?:is\s+|keeps\s+)?)?{_FAILURE}"
         )
