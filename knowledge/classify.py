@@ -83,14 +83,23 @@ def _own_failure(gate: Gate, text: Text) -> bool:
     )
 
 
+def _goes_on(gate: Gate, text: Text, talk: Spans) -> bool:
+    """Whether the text says the failure goes on ("still", "again"), outside talk about avoiding it
+    ("so we don't hit it again")."""
+    return any(
+        not any(start < stop and begin < end for begin, stop in talk)
+        for start, end in _spans(gate.unresolved, text)
+    )
+
+
 def _gate_accepts(gate: Gate, text: Text, asked: bool) -> bool:
     """An unmistakable wording, or an own failure mention in this domain's context; not already fixed,
     and not another HTTP error told in MigrationWiz's words.
 
     When someone asked the bot directly (`asked`), an own failure mention is enough.
     """
-    talk = not asked and _any(gate.talk, text)
-    if (talk or _any(gate.resolved, text)) and not _any(gate.unresolved, text):
+    talk = () if asked else _spans(gate.talk, text)
+    if (talk or _any(gate.resolved, text)) and not _goes_on(gate, text, talk):
         return False
     own_failure = _own_failure(gate, text)
     if _any(gate.other_error, text) and not own_failure:

@@ -12,7 +12,7 @@ from knowledge.model import Side
 _SOURCE = (
     r"(?<!open[\s-])\bsource(?![\s-](?:code|of\s+truth|files?\b|control))|\bsrc\b|\bsource-side\b|\bfrom[\s-]side\b"
     r"|\bquell(?:e\b|-|seite|server|tenant|umgebung|system|postf|projekt|benutz)|\borigen\b|\borigem\b|\borigine\b"
-    r"|\bbron(?:tenant|omgeving|server|kant)?\b|\bźródł\w*|\bzrodl\w*|\bsorgente\b"
+    r"|\bbron(?:tenant|omgeving|server|kant)?\b|\bźród(?:ł|l)\w*|\bzrodl\w*|\bsorgente\b"
     r"|\bkäll(?:a|an|sidan|tenant\w*|server\w*|miljö\w*|system\w*)\b|\bkilde(?:n|siden|tenant\w*|server\w*|miljø\w*)?\b"
     r"|移行元|ソース"
 )
@@ -44,7 +44,7 @@ _DESCRIBED: dict[Side, Finder] = {
 }
 _SIDE_WORDS: dict[Side, str] = {
     "source": r"source|src|old[\s-]tenant|origin(?:al)?[\s-]tenant|from[\s-]side"
-    r"|quell\w*|bron\w*|origen|origem|origine|sorgente|käll\w*|kilde\w*|źródł\w*",
+    r"|quell\w*|bron\w*|origen|origem|origine|sorgente|käll\w*|kilde\w*|źród(?:ł|l)\w*",
     "destination": r"destination\w*|dest|dst|tgt|target|new[\s-]tenant|to[\s-]side"
     r"|ziel\w*|doel\w*|destino|cible|destinazione|mål\w*|docelow\w*",
 }
