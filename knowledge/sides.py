@@ -14,7 +14,7 @@ _SOURCE = (
     r"|\bquell(?:e\b|-|seite|server|tenant|umgebung|system|postf|projekt|benutz)|\borigen\b|\borigem\b|\borigine\b"
     r"|\bbron(?:tenant|omgeving|server|kant)?\b|\bźród(?:ł|l)\w*|\bzrodl\w*|\bsorgente\b"
     r"|\bkäll(?:a|an|sidan|tenant\w*|server\w*|miljö\w*|system\w*)\b|\bkilde(?:n|siden|tenant\w*|server\w*|miljø\w*)?\b"
-    r"|移行元|ソース"
+    r"|移行元|ソース|源端|源租户|\bkaynak\b|\bl[äa]hde\w*|\bzdroj\w*"
 )
 _OLD = (
     r"\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bon-?prem(?:ises)?\s+source\b"
@@ -26,7 +26,7 @@ _DESTINATION = (
     r"\bdestination\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)|\bto[\s-]side\b"
     r"|\bziel\w*|\bcible\b|\bdestino\b|\bdestinazione\b|\bdoel\w*|\bbestemming\b|\bdocelow\w*"
     r"|\bdestination(?:en|s?tenant\w*|s?server\w*|smiljö\w*|siden|sidan)\b"
-    r"|\bmål(?:et|sidan|siden|tenant\w*|server\w*|miljö\w*|miljø\w*)?\b|移行先|ターゲット"
+    r"|\bmål(?:et|sidan|siden|tenant\w*|server\w*|miljö\w*|miljø\w*)?\b|移行先|ターゲット|目标端|目标租户|\bhedef\b|\bkohde\w*|\bc[íi]lov\w*"
 )
 _NEW = (
     r"\bnew[\s-](?:company[\s-])?tenant\b|\bnew\s+(?:side|environment|org|company)\b"
@@ -44,9 +44,9 @@ _DESCRIBED: dict[Side, Finder] = {
 }
 _SIDE_WORDS: dict[Side, str] = {
     "source": r"source|src|old[\s-]tenant|origin(?:al)?[\s-]tenant|from[\s-]side"
-    r"|quell\w*|bron\w*|origen|origem|origine|sorgente|käll\w*|kilde\w*|źród(?:ł|l)\w*",
+    r"|quell\w*|bron\w*|origen|origem|origine|sorgente|käll\w*|kilde\w*|źród(?:ł|l)\w*|kaynak|l[äa]hde\w*|zdroj\w*",
     "destination": r"destination\w*|dest|dst|tgt|target|new[\s-]tenant|to[\s-]side"
-    r"|ziel\w*|doel\w*|destino|cible|destinazione|mål\w*|docelow\w*",
+    r"|ziel\w*|doel\w*|destino|cible|destinazione|mål\w*|docelow\w*|hedef|kohde\w*|c[íi]lov\w*",
 }
 # "on the" in other languages: "401 på kilden", "401 auf der Quellseite", "401 sur la cible".
 _ON = (
