@@ -92,21 +92,24 @@ def _goes_on(gate: Gate, text: Text, talk: Spans) -> bool:
     )
 
 
-def _gate_accepts(gate: Gate, text: Text, asked: bool) -> bool:
-    """An unmistakable wording, or an own failure mention in this domain's context; not already fixed,
-    and not another HTTP error told in MigrationWiz's words.
+def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
+    """An unmistakable wording, or an own failure mention in this domain's context or beside a strong
+    clue to one of its causes; not already fixed, and not another HTTP error told in MigrationWiz's words.
 
-    When someone asked the bot directly (`asked`), an own failure mention is enough.
+    When someone asked the bot directly (`asked`), an own failure mention is enough, even in talk about
+    one or about one already fixed.
     """
-    talk = () if asked else _spans(gate.talk, text)
-    if (talk or _any(gate.resolved, text)) and not _goes_on(gate, text, talk):
-        return False
+    gate = article.gate
+    if not asked:
+        talk = _spans(gate.talk, text)
+        if (talk or _any(gate.resolved, text)) and not _goes_on(gate, text, talk):
+            return False
     own_failure = _own_failure(gate, text)
     if _any(gate.other_error, text) and not own_failure:
         return False
     if _any(gate.unmistakable, text):
         return True
-    return own_failure and (asked or _any(gate.context, text))
+    return own_failure and (asked or _any(gate.context, text) or _any(article.strong_clues, text))
 
 
 _DISMISS_REACH = 30  # how far after a clue a phrase taking it back ("both are off") may start
@@ -251,7 +254,7 @@ class Classifier:
         if not self.may_match(text):
             return Diagnosis(False, None, None, (), tuple(notes))
         plain = self._finders.prepare(Text(clean(text)))
-        articles = [article for article in self.catalog.articles if _gate_accepts(article.gate, plain, asked)]
+        articles = [article for article in self.catalog.articles if _gate_accepts(article, plain, asked)]
         found = Stems(plain)
         if not asked:
             articles = [

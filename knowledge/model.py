@@ -10,6 +10,7 @@ from knowledge.words import ChatterModel, WordModel
 
 Side = Literal["source", "destination"]
 SIDES: tuple[Side, ...] = ("source", "destination")
+STRONG_CLUE = 0.7  # a clue this strong is this domain's context by itself
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,13 @@ class Article:
     words: WordModel | None = None
     # How talk about its errors is worded, unlike the errors themselves, if the article has learnt it.
     chatter: ChatterModel | None = None
+
+    @property
+    def strong_clues(self) -> tuple[Finder, ...]:
+        """Clues that point at one of its causes strongly enough to place a bare 401 in this domain."""
+        return tuple(
+            signal.finder for cause in self.causes for signal in cause.signals if signal.weight >= STRONG_CLUE
+        )
 
     def finders(self) -> tuple[Finder, ...]:
         """Every pattern of this article: its gate, its error wordings and its causes' clues."""

@@ -109,3 +109,25 @@ def test_many_401s_stay_quick_and_undisowned_ones_still_count() -> None:
     crowded = "room 401 " * 2000 + " MigrationWiz verify fails with 401 on every mailbox"
     assert classify(crowded).matched
     assert not classify("room 401 " * 2000).matched
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        (
+            "401 each time, and signing in makes me choose between a work account and a personal one",
+            "account-picker",
+        ),
+        (
+            "getting 401s for the people we created two hours ago, should we wait until tomorrow?",
+            "new-account-provisioning",
+        ),
+    ],
+)
+def test_a_strong_clue_places_a_bare_401_in_this_domain(text: str, cause: str) -> None:
+    """No migration word, but the clue itself says which world this 401 is from."""
+    assert _top(text) == cause
+
+
+def test_a_bare_401_without_a_clue_or_context_stays_unanswered() -> None:
+    assert not classify("401 each time I open the lunch order form, can someone look?").matched
