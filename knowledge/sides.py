@@ -10,7 +10,7 @@ from knowledge.model import Side
 # Words that name a side outright, and descriptions that imply one ("the old tenant", "their new org").
 # A side named outright wins over a description of the other (as in "the source, a new tenant").
 _SOURCE = (
-    r"(?<!open[\s-])\bsource(?![\s-](?:code|of\s+truth|files?\b|control))|\bsrc\b|\bsource-side\b|\bfrom[\s-]side\b"
+    r"\bsorce\b|\bsoruce\b|\bsrouce\b|(?<!open[\s-])\bsource(?![\s-](?:code|of\s+truth|files?\b|control))|\bsrc\b|\bsource-side\b|\bfrom[\s-]side\b"
     r"|\bquell(?:e\b|-|seite|server|tenant|umgebung|system|postf|projekt|benutz)|\borigen\b|\borigem\b|\borigine\b"
     r"|\bbron(?:tenant|omgeving|server|kant)?\b|\bźród(?:ł|l)\w*|\bzrodl\w*|\bsorgente\b"
     r"|\bkäll(?:a|an|sidan|tenant\w*|server\w*|miljö\w*|system\w*)\b|\bkilde(?:n|siden|tenant\w*|server\w*|miljø\w*)?\b"
@@ -18,12 +18,13 @@ _SOURCE = (
 )
 _OLD = (
     r"\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bon-?prem(?:ises)?\s+source\b"
-    r"|\b(?:old|legacy)\s+(?:exchange|exch|server|box|environment|side|org)\b|\b(?:moving|migrating)\s+out\s+of\b"
+    r"|\b(?:old|legacy)\s+(?:exchange|exch|server|box|environment|side|org)\b|\b(?:moving|migrating)\s+(?:out\s+of|off)\b"
+    r"|\b(?:the\s+)?one\s+we(?:'re|\s+are)\s+(?:moving|migrating|copying)\s+(?:from|off|out\s+of)\b"
     r"|\btenant\s+(?:antiguo|viejo|anterior|antigo|velho|ancien)\b|\b(?:alte[nrm]?|ancien|oude|vecchio)\s+tenant\b"
     r"|\bold\s+(?:365|m365|o365|office\s+365)\b|\bside\s+we(?:'re|\s+are)\s+(?:copying|migrating|moving)\s+from\b"
 )
 _DESTINATION = (
-    r"\bdestination\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)|\bto[\s-]side\b"
+    r"\bdestination\b|\bdestiantion\b|\bdestinaton\b|\bdestiation\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)|\bto[\s-]side\b"
     r"|\bziel\w*|\bcible\b|\bdestino\b|\bdestinazione\b|\bdoel\w*|\bbestemming\b|\bdocelow\w*"
     r"|\bdestination(?:en|s?tenant\w*|s?server\w*|smiljö\w*|siden|sidan)\b"
     r"|\bmål(?:et|sidan|siden|tenant\w*|server\w*|miljö\w*|miljø\w*)?\b|移行先|ターゲット|目标端|目标租户|\bhedef\b|\bkohde\w*|\bc[íi]lov\w*"
@@ -31,6 +32,7 @@ _DESTINATION = (
 _NEW = (
     r"\bnew[\s-](?:company[\s-])?tenant\b|\bnew\s+(?:side|environment|org|company)\b"
     r"|\bwhere\s+(?:the\s+)?(?:mail|data|mailboxes|users)\s+(?:is|are)\s+(?:going|moving)\b"
+    r"|\b(?:the\s+)?one\s+we(?:'re|\s+are)\s+(?:moving|migrating|copying)\s+(?:to|into)\b"
     r"|\btenant\s+(?:nuevo|novo|nouveau)\b|\b(?:neue[nrm]?|nouveau|nieuwe|nuovo|novo|nuevo)\s+tenant\b"
     r"|\bnew\s+(?:365|m365|o365|office\s+365)\b|\bside\s+we(?:'re|\s+are)\s+(?:copying|migrating|moving)\s+to\b"
 )
