@@ -21,6 +21,7 @@ def _top(text: str) -> str:
         "MFA was ruled out this morning",
         "MFA and security defaults are both off",
         "MFA turned out to be a red herring",
+        "MFA off, checked twice",
     ],
 )
 def test_a_clue_taken_back_right_after_it_does_not_count(taken_back: str) -> None:
