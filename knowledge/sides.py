@@ -30,11 +30,11 @@ _DESTINATION = (
     r"|\bmål(?:et|sidan|siden|tenant\w*|server\w*|miljö\w*|miljø\w*)?\b|移行先|ターゲット|目标端|目标租户|\bhedef\b|\bkohde\w*|\bc[íi]lov\w*"
 )
 _NEW = (
-    r"\bnew[\s-](?:company[\s-])?tenant\b|\bnew\s+(?:side|environment|org|company)\b"
+    r"(?<!brand )(?<!brand-)\bnew[\s-](?:company[\s-])?tenant\b|\bnew\s+(?:side|environment|org|company)\b"
     r"|\bwhere\s+(?:the\s+)?(?:mail|data|mailboxes|users)\s+(?:is|are)\s+(?:going|moving)\b"
     r"|\b(?:the\s+)?one\s+we(?:'re|\s+are)\s+(?:moving|migrating|copying)\s+(?:to|into)\b"
     r"|\btenant\s+(?:nuevo|novo|nouveau)\b|\b(?:neue[nrm]?|nouveau|nieuwe|nuovo|novo|nuevo)\s+tenant\b"
-    r"|\bnew\s+(?:365|m365|o365|office\s+365)\b|\bside\s+we(?:'re|\s+are)\s+(?:copying|migrating|moving)\s+to\b"
+    r"|\bside\s+we(?:'re|\s+are)\s+(?:copying|migrating|moving)\s+to\b"
 )
 _NAMED: dict[Side, Finder] = {
     "source": Finder(re.compile(_SOURCE)),
