@@ -349,6 +349,10 @@ class FinderSet:
                         ).append(finder)
             for literal in finder.anywhere:
                 self._anywhere.setdefault(literal, []).append(finder)
+        # In-word literals by their first two characters: a pair the text lacks rules out its whole group.
+        self._anywhere_by_head: dict[str, list[tuple[str, list[Finder]]]] = {}
+        for literal, owners in self._anywhere.items():
+            self._anywhere_by_head.setdefault(literal[:2], []).append((literal, owners))
         self._by_word: dict[str, tuple[tuple[Finder, ...], tuple[tuple[str, list[Finder]], ...]]] = {}
         self._indexed = frozenset(finder for finder in self.finders if finder.indexed)
 
@@ -397,11 +401,14 @@ class FinderSet:
                     if runs_on:
                         for owner in owners:
                             starts.setdefault(owner, []).extend(runs_on)
-        for literal, owners in self._anywhere.items():
-            if literal in text.lower:
-                found = list(text.occurrences(literal))
-                for owner in owners:
-                    starts.setdefault(owner, []).extend(found)
+        for head, group in self._anywhere_by_head.items():
+            if head not in lower:
+                continue
+            for literal, owners in group:
+                if literal in lower:
+                    found = list(text.occurrences(literal))
+                    for owner in owners:
+                        starts.setdefault(owner, []).extend(found)
         text.candidates = {
             finder: found if len(found) == 1 else sorted(set(found)) for finder, found in starts.items()
         }
