@@ -95,11 +95,40 @@ class _Fields:
         label = key if index is None else f"{key}[{index}]"
         return _Fields(data, f"{self.where}: {label}")
 
-    def patterns(self, key: str, *, optional: bool = False) -> tuple[Finder, ...]:
+    def phrases(self, key: str, *, optional: bool = False) -> tuple[Finder, ...]:
+        """Patterns of a phrase list, where only whether and where any phrase matches counts: each
+        top-level alternative becomes a finder of its own, so it is tried only where its own leading
+        literal stands rather than wherever any alternative's does."""
         return tuple(
-            compile_pattern(source, f"{self.where}: field '{key}[{i}]'")
+            compile_pattern(branch, f"{self.where}: field '{key}[{i}]'")
             for i, source in enumerate(self.texts(key, optional=optional))
+            for branch in top_level_alternatives(source)
         )
+
+
+def top_level_alternatives(source: str) -> list[str]:
+    """`source` split at each `|` outside groups and character classes."""
+    branches, start, depth, in_class, index = [], 0, 0, False, 0
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if source[index + 1 : index + 2] == "]":
+                index += 1  # a ']' right after '[' is a member, not the end
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(source[start:index])
+            start = index + 1
+        index += 1
+    return [*branches, source[start:]]
 
 
 def compile_pattern(source: str, where: str) -> Finder:
@@ -227,22 +256,22 @@ def load_article(folder: Traversable) -> Article:
         title=meta.text("title"),
         url=url,
         gate=Gate(
-            unmistakable=gate.patterns("unmistakable"),
-            failure=gate.patterns("failure"),
-            not_failure=gate.patterns("not_failure", optional=True),
-            context=gate.patterns("context"),
-            elsewhere=gate.patterns("elsewhere", optional=True),
-            resolved=gate.patterns("resolved", optional=True),
-            unresolved=gate.patterns("unresolved", optional=True),
-            talk=gate.patterns("talk", optional=True),
-            other_error=gate.patterns("other_error", optional=True),
+            unmistakable=gate.phrases("unmistakable"),
+            failure=gate.phrases("failure"),
+            not_failure=gate.phrases("not_failure", optional=True),
+            context=gate.phrases("context"),
+            elsewhere=gate.phrases("elsewhere", optional=True),
+            resolved=gate.phrases("resolved", optional=True),
+            unresolved=gate.phrases("unresolved", optional=True),
+            talk=gate.phrases("talk", optional=True),
+            other_error=gate.phrases("other_error", optional=True),
         ),
         forms=tuple(
             Form(
                 id=form.ident("id"),
                 title=form.text("title"),
-                detect=form.patterns("detect"),
-                boilerplate=form.patterns("boilerplate", optional=True),
+                detect=form.phrases("detect"),
+                boilerplate=form.phrases("boilerplate", optional=True),
             )
             for form in forms
         ),
@@ -250,8 +279,8 @@ def load_article(folder: Traversable) -> Article:
             title=triage.text("title"), summary=triage.text("summary"), steps=_steps(triage, "steps")
         ),
         causes=causes,
-        dismissals=meta.patterns("dismissals", optional=True),
-        negations=meta.patterns("negations", optional=True),
+        dismissals=meta.phrases("dismissals", optional=True),
+        negations=meta.phrases("negations", optional=True),
         words=_words(folder / WORDS_FILE, f"{label}/{WORDS_FILE}", causes),
         chatter=_chatter(folder / CHATTER_FILE, f"{label}/{CHATTER_FILE}"),
     )

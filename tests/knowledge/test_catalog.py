@@ -11,8 +11,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge.load import CatalogError, compile_pattern, default_catalog, load_catalog
-from knowledge.matcher import Text
+from knowledge.load import (
+    CatalogError,
+    compile_pattern,
+    default_catalog,
+    load_catalog,
+    top_level_alternatives,
+)
+from knowledge.matcher import FinderSet, Text
+from knowledge.slacktext import clean
+from tests.cases import OWN_CASES, read_cases
 
 CONTRACT_IDS = {
     "modern-auth-not-configured",
@@ -217,3 +225,31 @@ def test_bounded_literal_led_shapes_are_accepted(source: str, text: str) -> None
 def test_patterns_that_cannot_be_looked_up_fast_are_refused(source: str, message: str) -> None:
     with pytest.raises(CatalogError, match=re.escape(message)):
         compile_pattern(source, "test")
+
+
+@pytest.mark.parametrize(
+    ("source", "branches"),
+    [
+        (r"\ba|\bb", [r"\ba", r"\bb"]),
+        (r"\bb(?:c|d)|\be", [r"\bb(?:c|d)", r"\be"]),
+        (r"\b[|x]y|\bz\|w", [r"\b[|x]y", r"\bz\|w"]),
+        (r"\b[]|]x|\by", [r"\b[]|]x", r"\by"]),
+        (r"\bsingle", [r"\bsingle"]),
+    ],
+)
+def test_phrase_lists_split_only_at_top_level_bars(source: str, branches: list[str]) -> None:
+    assert top_level_alternatives(source) == branches
+
+
+def test_split_phrase_lists_find_what_the_whole_patterns_find() -> None:
+    """Splitting a phrase list at its bars changes where lookups run, never whether a text matches."""
+    gate = default_catalog().articles[0].gate
+    texts = [case["text"] for case in read_cases(OWN_CASES)][::7]
+    for name in ("talk", "resolved", "unresolved", "not_failure", "context", "elsewhere"):
+        finders = getattr(gate, name)
+        whole = re.compile("|".join(f"(?:{finder.pattern.pattern})" for finder in finders), re.IGNORECASE)
+        lookups = FinderSet(finders)
+        for raw in texts:
+            text = lookups.prepare(Text(clean(raw)))
+            found = any(finder.first(text) for finder in finders)
+            assert bool(whole.search(text.lower)) == found, (name, raw)
