@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from knowledge.matcher import Finder
@@ -120,9 +121,10 @@ class Article:
     # How talk about its errors is worded, unlike the errors themselves, if the article has learnt it.
     chatter: ChatterModel | None = None
 
-    @property
+    @cached_property
     def strong_clues(self) -> tuple[Finder, ...]:
-        """Clues that point at one of its causes strongly enough to place a bare 401 in this domain."""
+        """Clues that point at one of its causes strongly enough to place a bare 401 in this domain
+        (worked out once: the gate asks for them on every message)."""
         return tuple(
             signal.finder for cause in self.causes for signal in cause.signals if signal.weight >= STRONG_CLUE
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.bot.test_cli import SCRIPT
-from tests.fakes.microsoft import FakeApp, FakeMicrosoft, FakeTenant, FakeUser
+from tests.fakes.microsoft import FakeMicrosoft, FakeTenant, FakeUser
 
 TENANT_ID = "6a0c4e2b-1d3f-4a5b-8c7d-9e0f1a2b3c4d"
 CLIENT_ID = "2f4e6a8c-0b1d-4e3f-9a5b-7c9d1e3f5a7b"
@@ -24,10 +24,7 @@ EXPIRED = "expired@fabrikam.test"
 @pytest.fixture
 async def ms() -> AsyncIterator[FakeMicrosoft]:
     users = [FakeUser(ADMIN, CANARY), FakeUser(EXPIRED, CANARY, signin_error=50055)]
-    tenant = FakeTenant(
-        "fabrikam.test", TENANT_ID, users={u.upn: u for u in users}, apps={CLIENT_ID: FakeApp(CLIENT_ID)}
-    )
-    async with FakeMicrosoft([tenant]) as ms:
+    async with FakeMicrosoft([FakeTenant.of("fabrikam.test", TENANT_ID, users, CLIENT_ID)]) as ms:
         yield ms
 
 

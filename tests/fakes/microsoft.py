@@ -243,6 +243,11 @@ class FakeTenant:
     ews_diagnostics: str | None = None
     """``X-MS-Diagnostics`` on EWS's unauthenticated 401, when set."""
 
+    @classmethod
+    def of(cls, domain: str, tenant_id: str, users: list[FakeUser], *app_ids: str) -> FakeTenant:
+        """A tenant holding `users`, with a consented app registration for each of `app_ids`."""
+        return cls(domain, tenant_id, {u.upn: u for u in users}, {app: FakeApp(app) for app in app_ids})
+
     def find(self, key: str) -> FakeUser | None:
         """The user entry with this UPN or object id (case-insensitive), whether or not it ``exists``."""
         key = key.lower()

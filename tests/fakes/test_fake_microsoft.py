@@ -49,12 +49,7 @@ def scenario() -> list[FakeTenant]:
         FakeUser("both@contoso.test", PASSWORD, personal_account_too=True),
     ]
     return [
-        FakeTenant(
-            "contoso.test",
-            TENANT_ID,
-            users={u.upn: u for u in contoso},
-            apps={CLIENT_ID: FakeApp(CLIENT_ID)},
-        ),
+        FakeTenant.of("contoso.test", TENANT_ID, contoso, CLIENT_ID),
         FakeTenant(
             "fabrikam.test",
             FABRIKAM_ID,

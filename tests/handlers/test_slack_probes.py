@@ -22,7 +22,7 @@ from bot.probes.prober import Prober
 from bot.store import Store
 from tests.bot.slackapp import USER, SlackBot, channel_message, message_ts
 from tests.bot.test_probe_blocks import form_values
-from tests.fakes.microsoft import FakeApp, FakeMicrosoft, FakeTenant, FakeUser
+from tests.fakes.microsoft import FakeMicrosoft, FakeTenant, FakeUser
 from tests.fakes.slack import Call, FakeSlack
 from tests.handlers.test_slack_e2e import block_text, eventually, in_thread
 
@@ -36,10 +36,7 @@ MFA_ADMIN = "mfa.admin@northwind.test"
 @pytest.fixture
 async def ms() -> AsyncIterator[FakeMicrosoft]:
     users = [FakeUser(ADMIN, CANARY), FakeUser(MFA_ADMIN, CANARY, signin_error=50076)]
-    tenant = FakeTenant(
-        "northwind.test", TENANT_ID, users={u.upn: u for u in users}, apps={CLIENT_ID: FakeApp(CLIENT_ID)}
-    )
-    async with FakeMicrosoft([tenant]) as ms:
+    async with FakeMicrosoft([FakeTenant.of("northwind.test", TENANT_ID, users, CLIENT_ID)]) as ms:
         yield ms
 
 
