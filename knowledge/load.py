@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from knowledge.matcher import Finder, nests_unbounded_repeats
+from knowledge.matcher import JOINED_LETTERS, Finder, nests_unbounded_repeats
 from knowledge.model import (
     SIDES,
     Article,
@@ -31,6 +31,7 @@ from knowledge.words import CHATTER_FILE, WORDS_FILE, ChatterModel, WordModel
 MIN_INWORD_LITERAL = 4
 RARE_SYMBOLS = frozenset("%$€£ ")
 PLATFORMS = ("exchange-online", "on-premises", "onedrive")
+_JOINED = re.compile(f"[{JOINED_LETTERS}]+")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -149,17 +150,25 @@ def compile_pattern(source: str, where: str) -> Finder:
             f"{where}: pattern {source!r} may start at any word beginning with "
             f"{finder.single_character_heads[0]!r}: begin with at least two characters"
         )
-    short = [
-        literal
-        for literal in finder.anywhere
-        if len(literal) < MIN_INWORD_LITERAL and not set(literal) <= RARE_SYMBOLS
-    ]
+    short = [literal for literal in finder.anywhere if not _selective(literal)]
     if short:
         raise CatalogError(
             f"{where}: pattern {source!r} may start inside a word with {short[0]!r}: "
-            f"anchor it with \\b, or begin with {MIN_INWORD_LITERAL}+ characters or a symbol such as %"
+            f"anchor it with \\b, or begin with {MIN_INWORD_LITERAL}+ characters, a symbol such as %, "
+            "or two CJK letters"
         )
     return finder
+
+
+def _selective(literal: str) -> bool:
+    """Whether an in-word literal is rare enough to look up: long, a rare symbol, or beginning with two
+    Japanese, Chinese or Korean letters (each about as telling as a Latin word)."""
+    joined = _JOINED.match(literal)
+    return (
+        len(literal) >= MIN_INWORD_LITERAL
+        or set(literal) <= RARE_SYMBOLS
+        or (joined is not None and joined.end() >= 2)
+    )
 
 
 def _side(value: Any, fields: _Fields, key: str) -> Side:

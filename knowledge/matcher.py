@@ -25,6 +25,10 @@ _LOOKUP = 6
 _FEW_PLACES = 8
 _WORD_CACHE = 100_000  # words whose literals FinderSet remembers; forgotten all at once past this
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+# Japanese, Chinese and Korean letters are word characters to `re`, so "MWは401" or "401로" would hide the
+# 401 from `\b`; a Text puts a space where such a letter meets a Latin letter or digit.
+JOINED_LETTERS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f"
+_SCRIPT_SEAM = re.compile(rf"(?<=[{JOINED_LETTERS}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{JOINED_LETTERS}])")
 _NO_LITERALS: tuple[tuple[Finder, ...], tuple[tuple[str, list[Finder]], ...]] = ((), ())
 
 Head = tuple[str, bool]  # (lowercase literal a match starts with, whether it must start a word)
@@ -37,11 +41,13 @@ def _key_length(literal: str) -> int:
 
 
 class Text:
-    """One text prepared for many lookups: white space runs made single spaces, lowercased once,
-    its words indexed on demand."""
+    """One text prepared for many lookups: white space runs made single spaces, a space where Japanese,
+    Chinese or Korean meets Latin letters or digits, lowercased once, its words indexed on demand."""
 
     def __init__(self, original: str) -> None:
         self.original = " ".join(original.split())
+        if not self.original.isascii():
+            self.original = _SCRIPT_SEAM.sub(" ", self.original)
         self.lower = self.original.lower()
         self._aligned = len(self.lower) == len(self.original)
         self._by_prefix: dict[int, dict[str, list[str]]] = {}

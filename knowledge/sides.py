@@ -7,6 +7,16 @@ import re
 from knowledge.matcher import Finder, Text
 from knowledge.model import Side
 
+# Japanese, Chinese and Korean side words; no \b, since these scripts join words and particles. A lone 源
+# names the source only where it starts a compound ("源端", "源 tenant"), not inside "资源" (resource).
+_CJK_SOURCE = (
+    r"移行元|ソース|元テナント|旧テナント|来源|來源|源端|源租|(?<![资資电電能水])源(?=[端租头頭服管邮郵信用帳帐账环環伺側侧方\s])"
+    r"|소스|원본|기존\s*테넌트|구\s*테넌트"
+)
+_CJK_DESTINATION = (
+    r"移行先|宛先|ターゲット|新テナント|目标|目標|目的端|目的地|目的租|목적지|타겟|신규\s*테넌트"
+    r"|대상\s*(?:테넌트|쪽|측|환경|서버)"
+)
 # Words that name a side outright, and descriptions that imply one ("the old tenant", "their new org").
 # A side named outright wins over a description of the other (as in "the source, a new tenant").
 _SOURCE = (
@@ -14,7 +24,7 @@ _SOURCE = (
     r"|\bquell(?:e\b|-|seite|server|tenant|umgebung|system|postf|projekt|benutz)|\borigen\b|\borigem\b|\borigine\b"
     r"|\bbron(?:tenant|omgeving|server|kant)?\b|\bźród(?:ł|l)\w*|\bzrodl\w*|\bsorgente\b"
     r"|\bkäll(?:a|an|sidan|tenant\w*|server\w*|miljö\w*|system\w*)\b|\bkilde(?:n|siden|tenant\w*|server\w*|miljø\w*)?\b"
-    r"|移行元|ソース|源端|源租户|\bkaynak\b|\bl[äa]hde\w*|\bzdroj\w*"
+    r"|\bkaynak\b|\bl[äa]hde\w*|\bzdroj\w*|" + _CJK_SOURCE
 )
 _OLD = (
     r"\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bon-?prem(?:ises)?\s+source\b"
@@ -27,7 +37,8 @@ _DESTINATION = (
     r"\bdestination\b|\bdestiantion\b|\bdestinaton\b|\bdestiation\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)|\bto[\s-]side\b"
     r"|\bziel\w*|\bcible\b|\bdestino\b|\bdestinazione\b|\bdoel\w*|\bbestemming\b|\bdocelow\w*"
     r"|\bdestination(?:en|s?tenant\w*|s?server\w*|smiljö\w*|siden|sidan)\b"
-    r"|\bmål(?:et|sidan|siden|tenant\w*|server\w*|miljö\w*|miljø\w*)?\b|移行先|ターゲット|目标端|目标租户|\bhedef\b|\bkohde\w*|\bc[íi]lov\w*"
+    r"|\bmål(?:et|sidan|siden|tenant\w*|server\w*|miljö\w*|miljø\w*)?\b"
+    r"|\bhedef\b|\bkohde\w*|\bc[íi]lov\w*|" + _CJK_DESTINATION
 )
 _NEW = (
     r"(?<!brand )(?<!brand-)\bnew[\s-](?:company[\s-])?tenant\b|\bnew\s+(?:side|environment|org|company)\b"
@@ -59,10 +70,13 @@ _FAILURE = (
     r"(?:fail\w*|401|unauthori[sz]ed|error\w*|denied|broken|broke|rejected|aadsts"
     r"|(?:blew|blows|blowing)\s+up)"
 )
+_CJK_FAILURE = r"(?:401|失敗|失败|실패|エラー|에러|오류|报错|報錯)"
+_CJK_SIDE_WORDS: dict[Side, str] = {"source": _CJK_SOURCE, "destination": _CJK_DESTINATION}
 _DECISIVE: dict[Side, Finder] = {
     side: Finder(
         re.compile(
-            rf"\b(?:checking|verifying|verify)\s+(?:the\s+)?(?:{words})\s+credentials"
+            rf"(?:{_CJK_SIDE_WORDS[side]})\S{{0,6}}\s*(?:verify\s+(?:\S+\s+)?)?(?:→\s*)?{_CJK_FAILURE}"
+            rf"|\b(?:checking|verifying|verify)\s+(?:the\s+)?(?:{words})\s+credentials"
             rf"|\b(?:{words})(?:\s+(?:side|endpoint|tenant|admin|account|server|mailboxe?s?|users?|creds?|credentials"
             rf"|verify|verification|migration|sign-?in|login|pass|run|batch|sync|job)){{0,2}}"
             rf"(?:\s+(?:for|of|at)\s+\S+)?\W{{0,4}}(?:is\s+|are\s+|keeps\s+|still\s+|now\s+)?"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from knowledge.matcher import Text
+from knowledge.matcher import JOINED_LETTERS, Text
 from knowledge.slacktext import clean
 
 if TYPE_CHECKING:
@@ -34,11 +34,7 @@ MIN_REPORTS = 3  # a stem from fewer reports than this is one writer's wording, 
 STEM_CHARS = 7  # "licence", "licensed" and "licences" share a stem; so do most inflections
 _SMOOTHING = 0.5
 _MIN_LEAN = 1.0  # a stem votes only if some cause is e (2.7) times as likely as the average to hold it
-_JOINED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]+|[^\u3040-\u30ff\u3400-\u9fff]+")
-
-
-def _is_joined_script(run: str) -> bool:
-    return "\u3040" <= run[0] <= "\u30ff" or "\u3400" <= run[0] <= "\u9fff"
+_JOINED_SCRIPT = re.compile(rf"([{JOINED_LETTERS}]+)")
 
 
 def _in_address(lower: str, start: int, end: int) -> bool:
@@ -59,7 +55,8 @@ class Stems:
     """A text's word stems, found once for every model that reads the text: each with the first word it
     came from and where that word stands. Handles, addresses and host names are left out.
 
-    Japanese and Chinese write words without spaces, so their runs give character pairs instead.
+    Japanese, Chinese and Korean join words (or words and particles), so their runs give character pairs
+    instead.
     """
 
     def __init__(self, text: Text) -> None:
@@ -76,8 +73,8 @@ class Stems:
             if plain:
                 found.setdefault(word[:STEM_CHARS], (word, positions))
                 continue
-            for run in _JOINED_SCRIPT.findall(word):
-                if _is_joined_script(run):
+            for piece, run in enumerate(_JOINED_SCRIPT.split(word)):
+                if piece % 2:  # the split keeps the joined runs, at odd places
                     for index in range(len(run) - 1):
                         found.setdefault(run[index : index + 2], (run, positions))
                 elif len(run) > 2 and run[0].isalpha():

@@ -207,6 +207,7 @@ def test_nested_unbounded_repeats_are_refused(source: str) -> None:
         (r"\b(?:ab){2}c*", "abab"),
         (r"impersonat\w*", "ErrorImpersonateUserDenied"),
         (r"%\s*memory", "95% memory"),
+        ("有効期限", "パスワードの有効期限が切れています"),
     ],
 )
 def test_bounded_literal_led_shapes_are_accepted(source: str, text: str) -> None:
@@ -220,6 +221,7 @@ def test_bounded_literal_led_shapes_are_accepted(source: str, text: str) -> None
         (r"(?:\S+\s+){0,3}?401", "must begin with literal text"),
         (r"(?:ok|fine)\b", "may start inside a word with 'ok'"),
         (r"io\b", "may start inside a word"),
+        ("源|目标", "may start inside a word with '源'"),
     ],
 )
 def test_patterns_that_cannot_be_looked_up_fast_are_refused(source: str, message: str) -> None:

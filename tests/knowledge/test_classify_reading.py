@@ -51,6 +51,27 @@ def test_a_side_said_to_be_fine_points_at_the_other(text: str, side: str) -> Non
     assert classify(text).endpoint == side
 
 
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("宛先のverify credentialsが401 Unauthorizedで失敗します", "destination"),
+        ("소스 쪽 관리자 계정으로 401 Unauthorized 가 납니다", "source"),
+        ("源端管理员登录正常，但 MigrationWiz 一直 401", "source"),
+        ("目的端用户全部 401 Unauthorized，源端正常", "destination"),
+    ],
+)
+def test_sides_are_read_in_japanese_chinese_and_korean(text: str, side: str) -> None:
+    diagnosis = classify(text)
+    assert diagnosis.matched
+    assert diagnosis.endpoint == side
+
+
+def test_a_lone_source_character_inside_resource_names_no_side() -> None:
+    diagnosis = classify("Exchange 服务器资源 占满，迁移 401 Unauthorized")
+    assert diagnosis.matched
+    assert diagnosis.endpoint is None
+
+
 def test_a_side_fine_only_at_some_times_is_not_a_healthy_side() -> None:
     text = "401 Unauthorized on the src mailboxes in the afternoon, src, fine at night"
     assert classify(text).endpoint == "source"

@@ -71,3 +71,14 @@ def test_text_collapses_white_space_and_keeps_case_for_snippets() -> None:
     text = Text("Basic  Auth\n\tDisabled")
     assert text.lower == "basic auth disabled"
     assert text.span_text(0, 10) == "Basic Auth"
+
+
+@pytest.mark.parametrize(
+    ("raw", "spaced"),
+    [("MWは401 Unauthorized", "MW は 401 Unauthorized"), ("소스가 401로 실패", "소스가 401 로 실패")],
+)
+def test_text_parts_japanese_chinese_and_korean_from_latin_letters_and_digits(raw: str, spaced: str) -> None:
+    """Those scripts join words to particles, so the seam is where `\\b` can find "401" or "MW"."""
+    text = Text(raw)
+    assert text.original == spaced
+    assert re.search(r"\b401\b", text.lower)
