@@ -93,6 +93,22 @@ def _goes_on(gate: Gate, text: Text, talk: Spans) -> bool:
     )
 
 
+_OPENING = 20  # a text that opens with "fixed" or "resolved" reports a fix, whatever follows
+_LATER = 60  # a failure mention this far past a "verify green" tells of a later failure
+
+
+def _fixed(gate: Gate, text: Text) -> bool:
+    """Whether the text says the failure is fixed: a resolved phrase at its opening, or one that no later
+    failure mention follows ("verify green on both ... 4 June: 401" is a timeline, not a fix)."""
+    mentions = [start for start, _ in _spans(gate.failure, text)]
+    last = max(mentions, default=-1)
+    return any(
+        match.start() < _OPENING or last <= match.end() + _LATER
+        for finder in gate.resolved
+        for match in finder.matches(text)
+    )
+
+
 def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     """An unmistakable wording, or an own failure mention in this domain's context or beside a strong
     clue to one of its causes; not already fixed, and not another HTTP error told in MigrationWiz's words.
@@ -103,7 +119,9 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     gate = article.gate
     if not asked:
         talk = _spans(gate.talk, text)
-        if (talk or _any(gate.resolved, text)) and not _goes_on(gate, text, talk):
+        if not _any(gate.unmistakable, text):
+            talk += _spans(gate.asides, text)
+        if (talk or _fixed(gate, text)) and not _goes_on(gate, text, talk):
             return False
     own_failure = _own_failure(gate, text)
     if _any(gate.other_error, text) and not own_failure:

@@ -273,6 +273,7 @@ def load_article(folder: Traversable) -> Article:
             resolved=gate.phrases("resolved", optional=True),
             unresolved=gate.phrases("unresolved", optional=True),
             talk=gate.phrases("talk", optional=True),
+            asides=gate.phrases("asides", optional=True),
             other_error=gate.phrases("other_error", optional=True),
         ),
         forms=tuple(

@@ -89,6 +89,7 @@ class Gate:
     resolved: tuple[Finder, ...] = ()
     unresolved: tuple[Finder, ...] = ()
     talk: tuple[Finder, ...] = ()
+    asides: tuple[Finder, ...] = ()
     other_error: tuple[Finder, ...] = ()
 
 

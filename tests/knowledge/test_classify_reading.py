@@ -153,3 +153,39 @@ def test_a_strong_clue_places_a_bare_401_in_this_domain(text: str, cause: str) -
 
 def test_a_bare_401_without_a_clue_or_context_stays_unanswered() -> None:
     assert not classify("401 each time I open the lunch order form, can someone look?").matched
+
+
+def test_a_fix_told_before_a_later_failure_is_a_timeline_not_a_fix() -> None:
+    timeline = (
+        "Contoso timeline: 2 June project created, verify green on both tenants. "
+        "4 June the security team changed things and since then every mailbox of the migration fails "
+        "with 401 Unauthorized on the destination."
+    )
+    assert classify(timeline).matched
+
+
+@pytest.mark.parametrize(
+    "fixed",
+    [
+        "Fixed: the destination admin password was stale, re-entered it and the 401 Unauthorized on every "
+        "mailbox went away",
+        "The 401 Unauthorized on the destination mailboxes turned out to be the password. Verify green now.",
+    ],
+)
+def test_a_fix_at_the_opening_or_after_the_last_failure_still_needs_no_answer(fixed: str) -> None:
+    assert not classify(fixed).matched
+
+
+def test_a_write_up_with_the_error_pasted_is_a_report_and_without_it_is_talk() -> None:
+    pasted = (
+        "Here's the write-up for Tillman: `Your migration failed while checking destination credentials. "
+        "401 Unauthorized` on every mailbox since 14:00."
+    )
+    about = "Here's the write-up on the 401 Unauthorized errors we saw on mailbox migrations last quarter."
+    assert classify(pasted).matched
+    assert not classify(about).matched
+
+
+def test_in_a_onedrive_migration_missing_admin_rights_point_at_onedrive_provisioning() -> None:
+    text = "OneDrive migration, dest 401 Unauthorized on every user: our admin is a regular user, not GA"
+    assert classify(text).causes[0].id == "onedrive-not-provisioned"
