@@ -38,7 +38,7 @@ _DESTINATION = (
     r"|\bziel\w*|\bcible\b|\bdestino\b|\bdestinazione\b|\bdoel\w*|\bbestemming\b|\bdocelow\w*"
     r"|\bdestination(?:en|s?tenant\w*|s?server\w*|smiljö\w*|siden|sidan)\b"
     r"|\bmål(?:et|sidan|siden|tenant\w*|server\w*|miljö\w*|miljø\w*)?\b"
-    r"|\bhedef\b|\bkohde\w*|\bc[íi]lov\w*|" + _CJK_DESTINATION
+    r"|\bhedef\b|\bkohde\w*|\bc[íi]lov\w*|\bc[íi]l\b|" + _CJK_DESTINATION
 )
 _NEW = (
     r"(?<!brand )(?<!brand-)\bnew[\s-](?:company[\s-])?tenant\b|\bnew\s+(?:side|environment|org|company)\b"
@@ -93,13 +93,20 @@ _DECISIVE: dict[Side, Finder] = {
 
 _BOTH_SIDES = (
     r"both(?:\s+of\s+our|\s+the)?\s+(?:sides|tenants|endpoints)"
-    r"|(?:source|src|old\s+tenant)\s+(?:and|&|/|or)\s+(?:the\s+)?(?:destination|dest|dst|target|new\s+tenant)"
+    r"|(?:source|src|old\s+tenant|zdroj|quelle|origen|origem|bron|k[äa]lla|kilde|[źz]r[óo]d[łl]o)"
+    r"\s+(?:and|&|/|or|n|i|und|y|e|en|och|og|a|et)\s+(?:the\s+)?"
+    r"(?:destination|dest|dst|target|tgt|new\s+tenant|c[íi]l|ziel|destino|doel|m[åa]l|cible|cel)"
+)
+# Both sides in Japanese, Chinese and Korean: "源和目标都", "两边都", "両方", "소스와 목적지 모두".
+_CJK_BOTH = (
+    r"(?:源|来源|來源|源端|ソース|移行元)\S{0,2}(?:和|跟|與|与|及|、|/|と|も)\S{0,2}(?:目标|目標|目的|宛先|移行先)"
+    r"|两边|兩邊|双方|雙方|両方|양쪽|둘\s*다|(?:소스|원본)\S{0,2}\s*(?:목적지|대상)\s*(?:모두|둘\s*다)"
 )
 # A failure said of both sides at once: the text does not single one out.
 _BOTH_FAILED = Finder(
     re.compile(
         rf"\b{_FAILURE}\s+(?:on|from|in|for|at)\s+(?:the\s+)?(?:{_BOTH_SIDES})\b"
-        rf"|\b(?:{_BOTH_SIDES})\W{{0,3}}\s+(?:\S+\s+){{0,3}}?{_FAILURE}"
+        rf"|\b(?:{_BOTH_SIDES})\W{{0,3}}\s+(?:\S+\s+){{0,3}}?{_FAILURE}|{_CJK_BOTH}"
     )
 )
 # A side said to be fine ("destination is fine", "dst all good"): when only one is, the other one failed.

@@ -189,3 +189,17 @@ def test_a_write_up_with_the_error_pasted_is_a_report_and_without_it_is_talk() -
 def test_in_a_onedrive_migration_missing_admin_rights_point_at_onedrive_provisioning() -> None:
     text = "OneDrive migration, dest 401 Unauthorized on every user: our admin is a regular user, not GA"
     assert classify(text).causes[0].id == "onedrive-not-provisioned"
+
+
+@pytest.mark.parametrize(
+    "both",
+    [
+        "源和目标都 401 Unauthorized，迁移全部失败",
+        "both src n dst 401 since last night on the migration",
+        "migrace mailboxů padá na 401 Unauthorized, zdroj i cíl jsou M365",
+    ],
+)
+def test_a_failure_on_both_sides_names_neither(both: str) -> None:
+    diagnosis = classify(both)
+    assert diagnosis.matched
+    assert diagnosis.endpoint is None
