@@ -100,13 +100,11 @@ _LATER = 60  # a failure mention this far past a "verify green" tells of a later
 def _fixed(gate: Gate, text: Text) -> bool:
     """Whether the text says the failure is fixed: a resolved phrase at its opening, or one that no later
     failure mention follows ("verify green on both ... 4 June: 401" is a timeline, not a fix)."""
-    mentions = [start for start, _ in _spans(gate.failure, text)]
-    last = max(mentions, default=-1)
-    return any(
-        match.start() < _OPENING or last <= match.end() + _LATER
-        for finder in gate.resolved
-        for match in finder.matches(text)
-    )
+    fixes = [match.span() for finder in gate.resolved for match in finder.matches(text)]
+    if not fixes:
+        return False
+    last = max((start for start, _ in _spans(gate.failure, text)), default=-1)
+    return any(start < _OPENING or last <= end + _LATER for start, end in fixes)
 
 
 def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:

@@ -22,14 +22,15 @@ _MAX_HEADS = 256
 _SMALL_SET = 10
 _SELECTIVE = 12
 _LOOKUP = 6
-_FEW_PLACES = 8
 _WORD_CACHE = 100_000  # words whose literals FinderSet remembers; forgotten all at once past this
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 # Japanese, Chinese and Korean letters are word characters to `re`, so "MWは401" or "401로" would hide the
 # 401 from `\b`; a Text puts a space where such a letter meets a Latin letter or digit.
 JOINED_LETTERS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f"
 _SCRIPT_SEAM = re.compile(rf"(?<=[{JOINED_LETTERS}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{JOINED_LETTERS}])")
-_NO_LITERALS: tuple[tuple[Finder, ...], tuple[tuple[str, list[Finder]], ...]] = ((), ())
+_JOINED_PAIR = re.compile(f"[{JOINED_LETTERS}]{{2}}")  # two such letters say as much as a Latin word
+_WordLiterals = tuple[tuple["Finder", ...], dict[str, list["Finder"]]]
+_NO_LITERALS: _WordLiterals = ((), {})
 
 Head = tuple[str, bool]  # (lowercase literal a match starts with, whether it must start a word)
 
@@ -55,6 +56,7 @@ class Text:
         self._starts: dict[str, list[int]] = {}
         self.ruled_out: frozenset[Finder] = frozenset()
         self.candidates: dict[Finder, list[int]] = {}  # filled by FinderSet.prepare
+        self.found: dict[Finder, list[re.Match[str]]] = {}  # each finder's matches, once asked for
 
     def prefixes(self, length: int) -> dict[str, list[str]]:
         """The distinct words keyed by their first `length` letters."""
@@ -176,7 +178,7 @@ def _heads(items: list[Any], anchored: bool = False, prefix: str = "") -> set[He
             space = _is_space(body)
             if space:  # in a Text a run of white space is one space
                 high = 1
-            elif low == 0 and len(prefix) >= _KEY:
+            elif low == 0 and (len(prefix) >= _KEY or _JOINED_PAIR.match(prefix)):
                 return done
             first = _heads(list(body.data) + (rest if high == 1 else []), anchored, prefix)
             fanned = first if low > 0 else _union([first, _heads(rest, anchored, prefix)])
@@ -287,10 +289,17 @@ class Finder:
             starts.extend(text.occurrences(literal))
         return sorted(set(starts)) if len(starts) > 1 else starts
 
-    def matches(self, text: Text) -> Iterator[re.Match[str]]:
-        """Non-overlapping matches, left to right."""
+    def matches(self, text: Text) -> list[re.Match[str]]:
+        """Non-overlapping matches, left to right; found once per text, since clues, denials and the gate
+        ask for the same ones."""
         if self in text.ruled_out:
-            return
+            return []
+        found = text.found.get(self)
+        if found is None:
+            found = text.found[self] = list(self._scan(text))
+        return found
+
+    def _scan(self, text: Text) -> Iterator[re.Match[str]]:
         if not self.indexed:
             yield from self.pattern.finditer(text.lower)
             return
@@ -356,31 +365,49 @@ class FinderSet:
             for literal in finder.anywhere:
                 self._anywhere.setdefault(literal, []).append(finder)
         # In-word literals by their first two characters: a pair the text lacks rules out its whole group.
+        # Pairs with other than ASCII letters (hundreds of CJK words) are looked at only in texts that hold
+        # their first character.
         self._anywhere_by_head: dict[str, list[tuple[str, list[Finder]]]] = {}
+        self._foreign_heads: dict[str, list[str]] = {}  # first character -> non-ASCII pairs it begins
         for literal, owners in self._anywhere.items():
-            self._anywhere_by_head.setdefault(literal[:2], []).append((literal, owners))
-        self._by_word: dict[str, tuple[tuple[Finder, ...], tuple[tuple[str, list[Finder]], ...]]] = {}
+            head = literal[:2]
+            if head not in self._anywhere_by_head and not head.isascii():
+                self._foreign_heads.setdefault(head[0], []).append(head)
+            self._anywhere_by_head.setdefault(head, []).append((literal, owners))
+        self._ascii_heads = [head for head in self._anywhere_by_head if head.isascii()]
+        self._by_word: dict[str, _WordLiterals] = {}
         self._indexed = frozenset(finder for finder in self.finders if finder.indexed)
 
-    def _word_literals(self, word: str) -> tuple[tuple[Finder, ...], tuple[tuple[str, list[Finder]], ...]]:
+    def _word_literals(self, word: str) -> _WordLiterals:
         """The finders whose literals a word holds whole (each once), and the longer literals it begins
         that run on past it ("at the") with their finders. Worked out once per word and remembered, since
         the same words come back in text after text."""
         entries = self._by_word.get(word)
         if entries is None:
             whole: dict[Finder, None] = {}
-            partial = []
+            partial: dict[str, list[Finder]] = {}
             for length, by_key in self._by_key.items():
                 for literal, owners in by_key.get(word[:length], {}).items():
                     if word.startswith(literal):
                         whole.update(dict.fromkeys(owners))
                     elif literal.startswith(word):
-                        partial.append((literal, owners))
+                        partial.setdefault(literal, []).extend(owners)
             if len(self._by_word) >= _WORD_CACHE:
                 self._by_word.clear()
-            entries = (tuple(whole), tuple(partial)) if whole or partial else _NO_LITERALS
+            entries = (tuple(whole), partial) if whole or partial else _NO_LITERALS
             self._by_word[word] = entries
         return entries
+
+    def _heads_in(self, lower: str) -> Iterator[str]:
+        """The in-word literal pairs that occur in `lower`."""
+        for head in self._ascii_heads:
+            if head in lower:
+                yield head
+        if not lower.isascii():
+            for first in set(lower).intersection(self._foreign_heads):
+                for head in self._foreign_heads[first]:
+                    if head in lower:
+                        yield head
 
     def prepare(self, text: Text) -> Text:
         """Mark on `text` where each finder of this set can start; finders that cannot are ruled out.
@@ -400,17 +427,19 @@ class FinderSet:
                     starts[owner] = list(positions)
                 else:
                     found.extend(positions)
-            for literal, owners in partial:
-                # A word seen a few times is checked where it stands; a common one, after one search.
-                if len(positions) <= _FEW_PLACES or literal in lower:
-                    runs_on = [at for at in positions if lower.startswith(literal, at)]
-                    if runs_on:
-                        for owner in owners:
-                            starts.setdefault(owner, []).extend(runs_on)
-        for head, group in self._anywhere_by_head.items():
-            if head not in lower:
-                continue
-            for literal, owners in group:
+            if partial:
+                # "401" begins a hundred run-on literals ("401 mailboxes", "401 on"): rather than try each
+                # where the word stands, look up what follows it there, one length at a time.
+                shortest = len(word) + 1
+                for at in positions:
+                    window = lower[at : at + _LOOKUP]
+                    for length in range(shortest, len(window) + 1):
+                        owners = partial.get(window[:length])
+                        if owners is not None:
+                            for owner in owners:
+                                starts.setdefault(owner, []).append(at)
+        for head in self._heads_in(lower):
+            for literal, owners in self._anywhere_by_head[head]:
                 if literal in lower:
                     found = list(text.occurrences(literal))
                     for owner in owners:
