@@ -24,11 +24,11 @@ _SOURCE = (
     r"|\bquell(?:e\b|-|seite|server|tenant|umgebung|system|postf|projekt|benutz)|\borigen\b|\borigem\b|\borigine\b"
     r"|\bbron(?:tenant|omgeving|server|kant)?\b|\bźród(?:ł|l)\w*|\bzrodl\w*|\bsorgente\b"
     r"|\bkäll(?:a|an|sidan|tenant\w*|server\w*|miljö\w*|system\w*)\b|\bkilde(?:n|siden|tenant\w*|server\w*|miljø\w*)?\b"
-    r"|\bkaynak\b|\bl[äa]hde\w*|\bzdroj\w*|" + _CJK_SOURCE
+    r"|\bkaynak\w*|\bl[äa]hde\w*|\bl[äa]htee\w*|\bforr[áa]s\w*|\bsurs[aăe]\b|\bzdroj\w*|" + _CJK_SOURCE
 )
 _OLD = (
     r"\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bon-?prem(?:ises)?\s+source\b"
-    r"|\b(?:old|legacy)\s+(?:exchange|exch|server|box|environment|side|org)\b|\b(?:moving|migrating)\s+(?:out\s+of|off)\b"
+    r"|\b(?:old|legacy)\s+(?:exchange|exch|server|box|environment|side|org|system|platform|host|provider)\b|\bsending\s+(?:tenant|side|org)\b|\b(?:moving|migrating)\s+(?:out\s+of|off)\b"
     r"|\b(?:the\s+)?one\s+we(?:'re|\s+are)\s+(?:moving|migrating|copying)\s+(?:from|off|out\s+of)\b"
     r"|\btenant\s+(?:antiguo|viejo|anterior|antigo|velho|ancien)\b|\b(?:alte[nrm]?|ancien|oude|vecchio)\s+tenant\b"
     r"|\bold\s+(?:365|m365|o365|office\s+365)\b|\bside\s+we(?:'re|\s+are)\s+(?:copying|migrating|moving)\s+from\b"
@@ -38,7 +38,8 @@ _DESTINATION = (
     r"|\bziel\w*|\bcible\b|\bdestino\b|\bdestinazione\b|\bdoel\w*|\bbestemming\b|\bdocelow\w*"
     r"|\bdestination(?:en|s?tenant\w*|s?server\w*|smiljö\w*|siden|sidan)\b"
     r"|\bmål(?:et|sidan|siden|tenant\w*|server\w*|miljö\w*|miljø\w*)?\b"
-    r"|\bhedef\b|\bkohde\w*|\bc[íi]lov\w*|\bc[íi]l\b|" + _CJK_DESTINATION
+    r"|\bhedef\w*|\bdestina[țt]i\w*|\bc[ée]l\b|\bkohtee\w*|\bkohde\w*|\bc[íi]lov\w*|\bc[íi]l\b|"
+    + _CJK_DESTINATION
 )
 _NEW = (
     r"(?<!brand )(?<!brand-)\bnew[\s-](?:company[\s-])?tenant\b|\bnew\s+(?:side|environment|org|company)\b"
@@ -46,6 +47,7 @@ _NEW = (
     r"|\b(?:the\s+)?one\s+we(?:'re|\s+are)\s+(?:moving|migrating|copying)\s+(?:to|into)\b"
     r"|\btenant\s+(?:nuevo|novo|nouveau)\b|\b(?:neue[nrm]?|nouveau|nieuwe|nuovo|novo|nuevo)\s+tenant\b"
     r"|\bside\s+we(?:'re|\s+are)\s+(?:copying|migrating|moving)\s+to\b"
+    r"|\breceiving\s+(?:tenant|side|end|org)\b"
 )
 _NAMED: dict[Side, Finder] = {
     "source": Finder(re.compile(_SOURCE)),
@@ -57,9 +59,11 @@ _DESCRIBED: dict[Side, Finder] = {
 }
 _SIDE_WORDS: dict[Side, str] = {
     "source": r"source|src|old[\s-]tenant|origin(?:al)?[\s-]tenant|from[\s-]side"
-    r"|quell\w*|bron\w*|origen|origem|origine|sorgente|käll\w*|kilde\w*|źród(?:ł|l)\w*|kaynak|l[äa]hde\w*|zdroj\w*",
+    r"|quell\w*|bron\w*|origen|origem|origine|sorgente|käll\w*|kilde\w*|źród(?:ł|l)\w*|kaynak\w*"
+    r"|l[äa]hde\w*|l[äa]htee\w*|zdroj\w*|forr[áa]s\w*",
     "destination": r"destination\w*|dest|dst|tgt|target|new[\s-]tenant|to[\s-]side"
-    r"|ziel\w*|doel\w*|destino|cible|destinazione|mål\w*|docelow\w*|hedef|kohde\w*|c[íi]lov\w*",
+    r"|ziel\w*|doel\w*|destino|cible|destinazione|mål\w*|docelow\w*|hedef\w*|kohde\w*|kohtee\w*|c[íi]lov\w*"
+    r"|destina[țt]i\w*",
 }
 # "on the" in other languages: "401 på kilden", "401 auf der Quellseite", "401 sur la cible".
 _ON = (
@@ -67,7 +71,8 @@ _ON = (
     r"|su(?:l|lla)?|op(?:\s+de)?|bij|w|po\s+stronie"
 )
 _FAILURE = (
-    r"(?:fail\w*|401|unauthori[sz]ed|error\w*|denied|broken|broke|rejected|aadsts"
+    r"(?:fail\w*|401|unauthori[sz]ed|error\w*|denied|broken|broke|rejected|aadsts|faalt|falla|falha|[ée]choue"
+    r"|schl[äa]gt|misslyck\w*|feiler|fejler|selh[áa]v[áa]|ba[şs]ar[ıi]s[ıi]z|ep[äa]onnist\w*"
     r"|(?:blew|blows|blowing)\s+up)"
 )
 _CJK_FAILURE = r"(?:401|失敗|失败|실패|エラー|에러|오류|报错|報錯)"
