@@ -84,43 +84,48 @@ def _own_failure(gate: Gate, text: Text) -> bool:
     )
 
 
-def _goes_on(gate: Gate, text: Text, talk: Spans) -> bool:
+def _goes_on(gate: Gate, text: Text, talk: Spans, before: int | None = None) -> bool:
     """Whether the text says the failure goes on ("still", "again"), outside talk about avoiding it
-    ("so we don't hit it again")."""
+    ("so we don't hit it again"); with `before`, only where it says so before that point."""
     return any(
-        not any(start < stop and begin < end for begin, stop in talk)
+        (before is None or start < before) and not any(start < stop and begin < end for begin, stop in talk)
         for start, end in _spans(gate.unresolved, text)
     )
 
 
 _OPENING = 20  # a text that opens with "fixed" or "resolved" reports a fix, whatever follows
 _LATER = 60  # a failure mention this far past a "verify green" tells of a later failure
+_FRAME = 120  # talk or a fix named this near the start frames the whole message ("Post-mortem: ...")
 
 
-def _fixed(gate: Gate, text: Text) -> bool:
-    """Whether the text says the failure is fixed: a resolved phrase at its opening, or one that no later
+def _fixes(gate: Gate, text: Text) -> list[int]:
+    """Where the text says the failure is fixed: a resolved phrase at its opening, or one that no later
     failure mention follows ("verify green on both ... 4 June: 401" is a timeline, not a fix)."""
-    fixes = [match.span() for finder in gate.resolved for match in finder.matches(text)]
-    if not fixes:
-        return False
+    said = [match.span() for finder in gate.resolved for match in finder.matches(text)]
+    if not said:
+        return []
     last = max((start for start, _ in _spans(gate.failure, text)), default=-1)
-    return any(start < _OPENING or last <= end + _LATER for start, end in fixes)
+    return [start for start, end in said if start < _OPENING or last <= end + _LATER]
 
 
 def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     """An unmistakable wording, or an own failure mention in this domain's context or beside a strong
     clue to one of its causes; not already fixed, and not another HTTP error told in MigrationWiz's words.
 
-    When someone asked the bot directly (`asked`), an own failure mention is enough, even in talk about
-    one or about one already fixed.
+    Talk or a fix named at the start ("Post-mortem:", "Documentation review") frames the message: then
+    only the start itself can say the failure goes on ("still broken, not a post-mortem yet"), not an
+    "again" in its middle. When someone asked the bot directly (`asked`), an own failure mention is
+    enough, even in talk about one or about one already fixed.
     """
     gate = article.gate
     if not asked:
-        talk = _spans(gate.talk, text)
-        if not _any(gate.unmistakable, text):
-            talk += _spans(gate.asides, text)
-        if (talk or _fixed(gate, text)) and not _goes_on(gate, text, talk):
-            return False
+        framing = _spans(gate.talk, text)
+        talk = framing if _any(gate.unmistakable, text) else framing + _spans(gate.asides, text)
+        fixes = _fixes(gate, text)
+        if talk or fixes:
+            framed = any(start < _FRAME for start, _ in framing) or any(start < _FRAME for start in fixes)
+            if not _goes_on(gate, text, talk, before=_FRAME if framed else None):
+                return False
     own_failure = _own_failure(gate, text)
     if _any(gate.other_error, text) and not own_failure:
         return False

@@ -203,3 +203,31 @@ def test_a_failure_on_both_sides_names_neither(both: str) -> None:
     diagnosis = classify(both)
     assert diagnosis.matched
     assert diagnosis.endpoint is None
+
+
+def test_talk_at_the_start_frames_the_message_against_a_later_again() -> None:
+    post_mortem = (
+        "Post-mortem: Contoso 401 incident, resolved. Summary: from 03:00 every mailbox of the migration "
+        "failed with 401 Unauthorized on the destination after the admin password was rotated. We re-entered "
+        "it at 10:40 and the passes resumed. Lesson: ask about password rotation again at kickoff."
+    )
+    assert not classify(post_mortem).matched
+
+
+def test_a_start_that_says_the_failure_goes_on_overrides_its_own_talk_word() -> None:
+    notes = (
+        "Incident notes (still broken, not a post-mortem yet): every mailbox of the migration fails with "
+        "401 Unauthorized on the destination since 03:00."
+    )
+    assert classify(notes).matched
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fixed the source password last week. Now the destination mailboxes all fail with 401 Unauthorized",
+        "the 20 pilot users still verify green, but the other mailboxes fail with 401 Unauthorized on dst",
+    ],
+)
+def test_a_fix_elsewhere_does_not_hide_a_failure_now(text: str) -> None:
+    assert classify(text).matched
