@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -82,11 +83,32 @@ class Stems:
 
     def outside(self, spans: Spans = ()) -> dict[str, str]:
         """Each stem with its word, leaving out words that stand only inside `spans`."""
+        if not spans:
+            return {stem: word for stem, (word, _) in self.found.items()}
+        starts, ends = _merged(spans)
+
+        def covered(at: int) -> bool:
+            index = bisect_right(starts, at) - 1
+            return index >= 0 and at < ends[index]
+
         return {
             stem: word
             for stem, (word, positions) in self.found.items()
-            if not spans or not all(any(start <= at < stop for start, stop in spans) for at in positions)
+            if not all(covered(at) for at in positions)
         }
+
+
+def _merged(spans: Spans) -> tuple[list[int], list[int]]:
+    """The starts and ends of `spans` merged where they overlap, in order."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in sorted(spans):
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
 
 
 def stems(text: Text, outside: Spans = ()) -> dict[str, str]:

@@ -51,6 +51,16 @@ def test_japanese_runs_give_character_pairs() -> None:
     assert "migrati" in found
 
 
+def test_words_only_inside_the_given_spans_are_left_out() -> None:
+    text = Text("mailbox impersonation mailbox licence")
+    spans = ((0, 7), (5, 22), (30, 40))  # overlapping spans cover the first "mailbox" and "impersonation"
+    found = stems(text, outside=spans)
+    assert "mailbox" in found  # it stands outside the spans too
+    assert "imperso" not in found
+    assert "licence" not in found
+    assert set(stems(text)) == {"mailbox", "imperso", "licence"}
+
+
 def test_counts_drop_stems_from_too_few_reports() -> None:
     reports = [("zebra stripes", ["a"])] * MIN_REPORTS + [("okapi", ["b"])] * (MIN_REPORTS - 1)
     content = count_reports(reports)
