@@ -65,21 +65,29 @@ def error_pastes(count: int, rng: random.Random) -> list[str]:
     return pastes
 
 
-def measure(fn: Callable[[str], object], texts: list[str], seconds: float) -> tuple[float, float, float]:
-    """Messages per second, p50 and p99 latency in microseconds, over repeated passes of `texts`."""
+def measure(
+    fn: Callable[[str], object], texts: list[str], seconds: float
+) -> tuple[float, float, float, float]:
+    """Messages per second, p50 and p99 over every call (microseconds), and the p99 over texts of each
+    text's fastest call: the cost of the text itself, without the machine's scheduling noise."""
     latencies: list[int] = []
+    best = [2**63] * len(texts)
     clock = time.perf_counter_ns
     start = clock()
     deadline = start + int(seconds * 1e9)
     while clock() < deadline:
-        for text in texts:
+        for index, text in enumerate(texts):
             begin = clock()
             fn(text)
-            latencies.append(clock() - begin)
+            took = clock() - begin
+            latencies.append(took)
+            best[index] = min(best[index], took)
     elapsed = (clock() - start) / 1e9
     latencies.sort()
+    best.sort()
     p99 = latencies[int(len(latencies) * 0.99)] / 1000
-    return len(latencies) / elapsed, statistics.median(latencies) / 1000, p99
+    p99_best = best[int(len(best) * 0.99)] / 1000
+    return len(latencies) / elapsed, statistics.median(latencies) / 1000, p99, p99_best
 
 
 def main() -> None:
@@ -100,12 +108,19 @@ def main() -> None:
         f"corpus: {len(chatter)} chatter messages, {len(pastes)} error pastes "
         f"({min(map(len, pastes))}-{max(map(len, pastes))} chars, {missed} not matched)"
     )
-    print(f"{'workload':<22}{'msgs/s':>12}{'p50 us':>10}{'p99 us':>10}{'floor msgs/s':>14}{'ratio':>8}")
+    print(
+        f"{'workload':<22}{'msgs/s':>12}{'p50 us':>10}{'p99 us':>10}{'p99 best':>10}"
+        f"{'floor msgs/s':>14}{'ratio':>8}"
+    )
     for name, texts in (("chatter (rejected)", chatter), ("error pastes", pastes)):
-        rate, p50, p99 = measure(classify, texts, args.seconds)
-        floor_rate, _, _ = measure(floor, texts, args.seconds)
+        rate, p50, p99, p99_best = measure(classify, texts, args.seconds)
+        floor_rate, *_ = measure(floor, texts, args.seconds)
         ratio = floor_rate / rate
-        print(f"{name:<22}{rate:>12,.0f}{p50:>10.1f}{p99:>10.1f}{floor_rate:>14,.0f}{ratio:>7.1f}x")
+        print(
+            f"{name:<22}{rate:>12,.0f}{p50:>10.1f}{p99:>10.1f}{p99_best:>10.1f}"
+            f"{floor_rate:>14,.0f}{ratio:>7.1f}x"
+        )
+    print("p99 best: the p99 over texts of each text's fastest run, which leaves out the machine's noise")
 
     huge = pastes[0] + " filler" * 150_000
     tracemalloc.start()

@@ -12,6 +12,7 @@ import importlib
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
+from itertools import accumulate
 from typing import Any
 
 _sre: Any = importlib.import_module("re._parser")
@@ -71,18 +72,17 @@ class Text:
     def words(self) -> dict[str, list[int]]:
         """Every word of the text with where it stands, found in one pass on first use."""
         if self._positions is None:
-            # Splitting on words yields gap, word, gap, ... in C; adding up lengths is cheaper than a
-            # match object per word.
-            pieces = iter(_WORD_AND_GAPS.split(self.lower))
-            at = len(next(pieces))
+            # Splitting on words yields gap, word, gap, ... in C, and a running sum of their lengths gives
+            # where each word starts: cheaper than a match object per word.
+            pieces = _WORD_AND_GAPS.split(self.lower)
+            ends = list(accumulate(map(len, pieces)))
             positions: dict[str, list[int]] = {}
-            for word in pieces:
+            for word, at in zip(pieces[1::2], ends[:-1:2], strict=True):
                 seen = positions.get(word)
                 if seen is None:
                     positions[word] = [at]
                 else:
                     seen.append(at)
-                at += len(word) + len(next(pieces))
             self._positions = positions
         return self._positions
 

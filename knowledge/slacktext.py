@@ -13,19 +13,19 @@ _REFERENCE = re.compile(r"<([@#!])([^|>\s]{1,200})(?:\|([^>]{0,200}))?>")
 _FENCE = re.compile(r"```")
 _QUOTE_PREFIX = re.compile(r"^(?:&gt;|>)[ \t]?", re.MULTILINE)
 _MARKS = re.compile(r"[*_~`]+")
-_PLAIN = str.maketrans(
-    {
-        **{chr(code): " " for code in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFD)},
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u00a0": " ",
-        "\u200b": "",
-    }
-)
+_PLAIN_MAP = {
+    **{chr(code): " " for code in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFD)},
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u00a0": " ",
+    "\u200b": "",
+}
+_PLAIN = str.maketrans(_PLAIN_MAP)
+_NOT_PLAIN = re.compile("[" + "".join(re.escape(char) for char in _PLAIN_MAP) + "]")  # most texts hold none
 
 
 def _link(match: re.Match[str]) -> str:
@@ -62,4 +62,5 @@ def clean(text: str) -> str:
     if "<" in text:
         text = _REFERENCE.sub(_reference, _LINK.sub(_link, text))
     text = _MARKS.sub(_mark, _FENCE.sub("\n", html.unescape(text)))
-    return unicodedata.normalize("NFKC", text).translate(_PLAIN)
+    text = unicodedata.normalize("NFKC", text)
+    return text.translate(_PLAIN) if _NOT_PLAIN.search(text) else text
