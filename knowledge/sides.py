@@ -15,7 +15,7 @@ _CJK_SOURCE = (
 )
 _CJK_DESTINATION = (
     r"移行先|宛先|ターゲット|新テナント|目标|目標|目的端|目的地|目的租|목적지|타겟|신규\s*테넌트"
-    r"|대상\s*(?:테넌트|쪽|측|환경|서버)"
+    r"|대상|新\s*tenant|新租户|新租戶|새\s*테넌트|새\s*tenant"
 )
 # Words that name a side outright, and descriptions that imply one ("the old tenant", "their new org").
 # A side named outright wins over a description of the other (as in "the source, a new tenant").
