@@ -11,7 +11,7 @@ from functools import cache
 from knowledge.load import default_catalog
 from knowledge.matcher import Finder, FinderSet, Text
 from knowledge.model import Article, Catalog, Cause, Diagnosis, Gate, RankedCause, Side
-from knowledge.sides import SIDE_FINDERS, failing_side
+from knowledge.sides import SIDE_FINDERS, failing_side, side_failures
 from knowledge.slacktext import clean
 from knowledge.words import Stems, WordVote
 
@@ -70,7 +70,8 @@ def _disowned(masks: Spans, mask_starts: list[int], start: int, end: int) -> boo
 
 
 def _own_failure(gate: Gate, text: Text) -> bool:
-    """A failure mention that is not a room, PR or 401(k), and not next to another system's name."""
+    """A failure mention that is not a room, PR or 401(k), and not next to another system's name unless
+    it is said of a migration side ("401 on the source", whatever else the customer runs)."""
     mentions = tuple(sorted(_spans(gate.failure, text)))
     masks = _masks(gate, text, mentions)
     mask_starts = [start for start, _ in masks]
@@ -78,8 +79,12 @@ def _own_failure(gate: Gate, text: Text) -> bool:
     if not failures:
         return False
     foreign = [start for start, _ in _spans(gate.elsewhere, text)]
+    if not foreign:
+        return True
+    of_a_side = side_failures(text)
     return any(
-        not any(start - _FOREIGN_REACH <= at <= end + _FOREIGN_REACH for at in foreign)
+        any(begin <= start and end <= stop for begin, stop in of_a_side)
+        or not any(start - _FOREIGN_REACH <= at <= end + _FOREIGN_REACH for at in foreign)
         for start, end in failures
     )
 

@@ -132,6 +132,11 @@ SIDE_FINDERS = (
 )
 
 
+def side_failures(text: Text) -> list[tuple[int, int]]:
+    """Where the text says one side failed ("401 on the source", "dst verify fails")."""
+    return [match.span() for finder in _DECISIVE.values() for match in finder.matches(text)]
+
+
 def failing_side(text: Text) -> Side | None:
     """The side the text says failed: a side named in a failure beats a side merely mentioned, and a
     side named outright beats one described, and a side said to be fine points at the other.

@@ -231,3 +231,10 @@ def test_a_start_that_says_the_failure_goes_on_overrides_its_own_talk_word() -> 
 )
 def test_a_fix_elsewhere_does_not_hide_a_failure_now(text: str) -> None:
     assert classify(text).matched
+
+
+def test_a_failure_said_of_a_migration_side_is_ours_beside_another_system() -> None:
+    ours = "uplink saturated by Veeam offsite copies, and the 401 Unauthorized on the source comes and goes"
+    theirs = "the Veeam backup job against the mailbox server fails with 401 Unauthorized every night"
+    assert classify(ours).matched
+    assert not classify(theirs).matched
