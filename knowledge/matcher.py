@@ -22,7 +22,7 @@ _KEY = 3
 _MAX_HEADS = 256
 _SMALL_SET = 10
 _SELECTIVE = 12
-_LOOKUP = 6
+_LOOKUP = 9
 _WORD_CACHE = 100_000  # words whose literals FinderSet remembers; forgotten all at once past this
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 # Japanese, Chinese and Korean letters are word characters to `re`, so "MWは401" or "401로" would hide the
