@@ -115,7 +115,8 @@ def _fixes(gate: Gate, text: Text) -> list[int]:
 
 def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     """An unmistakable wording, or an own failure mention in this domain's context or beside a strong
-    clue to one of its causes; not already fixed, and not another HTTP error told in MigrationWiz's words.
+    clue to one of its causes; not already fixed, not said to be something other than a 401, and not
+    another HTTP error told in MigrationWiz's words.
 
     Talk or a fix named at the start ("Post-mortem:", "Documentation review") frames the message: then
     only the start itself can say the failure goes on ("still broken, not a post-mortem yet"), not an
@@ -124,6 +125,8 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     """
     gate = article.gate
     if not asked:
+        if _any(gate.disclaimers, text):
+            return False
         framing = _spans(gate.talk, text)
         talk = framing if _any(gate.unmistakable, text) else framing + _spans(gate.asides, text)
         fixes = _fixes(gate, text)

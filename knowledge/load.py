@@ -274,6 +274,7 @@ def load_article(folder: Traversable) -> Article:
             unresolved=gate.phrases("unresolved", optional=True),
             talk=gate.phrases("talk", optional=True),
             asides=gate.phrases("asides", optional=True),
+            disclaimers=gate.phrases("disclaimers", optional=True),
             other_error=gate.phrases("other_error", optional=True),
         ),
         forms=tuple(

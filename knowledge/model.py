@@ -90,6 +90,7 @@ class Gate:
     unresolved: tuple[Finder, ...] = ()
     talk: tuple[Finder, ...] = ()
     asides: tuple[Finder, ...] = ()
+    disclaimers: tuple[Finder, ...] = ()
     other_error: tuple[Finder, ...] = ()
 
 

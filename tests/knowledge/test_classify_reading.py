@@ -238,3 +238,20 @@ def test_a_failure_said_of_a_migration_side_is_ours_beside_another_system() -> N
     theirs = "the Veeam backup job against the mailbox server fails with 401 Unauthorized every night"
     assert classify(ours).matched
     assert not classify(theirs).matched
+
+
+@pytest.mark.parametrize(
+    "disclaimed",
+    [
+        'customer says "the unauthorized error again" on the source mailboxes, but it is a 500, not a 401',
+        'Kunde meldet "unauthorized" bei der Migration der Postfächer, aber es ist kein 401, sondern ein 503',
+        'el cliente dice "unauthorized" en la migración de buzones, pero tenemos un 404, no un 401',
+    ],
+)
+def test_a_text_that_says_its_error_is_not_a_401_is_left_alone(disclaimed: str) -> None:
+    assert not classify(disclaimed).matched
+
+
+def test_not_401_on_one_side_is_no_disclaimer() -> None:
+    text = "not 401 on the source, but every destination mailbox fails with 401 Unauthorized"
+    assert classify(text).matched
