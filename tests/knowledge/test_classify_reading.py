@@ -255,3 +255,10 @@ def test_a_text_that_says_its_error_is_not_a_401_is_left_alone(disclaimed: str) 
 def test_not_401_on_one_side_is_no_disclaimer() -> None:
     text = "not 401 on the source, but every destination mailbox fails with 401 Unauthorized"
     assert classify(text).matched
+
+
+def test_a_person_called_pat_is_not_a_personal_access_token() -> None:
+    named = 'Forwarded from Pat Greenway: the migration shows "401 Unauthorized" against every user today'
+    token = "npm publish fails with 401 Unauthorized in the release workflow: his PAT was revoked"
+    assert classify(named).matched
+    assert not classify(token).matched
