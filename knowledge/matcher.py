@@ -30,8 +30,10 @@ _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 JOINED_LETTERS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f"
 _SCRIPT_SEAM = re.compile(rf"(?<=[{JOINED_LETTERS}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{JOINED_LETTERS}])")
 _JOINED_PAIR = re.compile(f"[{JOINED_LETTERS}]{{2}}")  # two such letters say as much as a Latin word
-_WordLiterals = tuple[tuple["Finder", ...], dict[str, list["Finder"]]]
-_NO_LITERALS: _WordLiterals = ((), {})
+# per word: the finders whose literals it holds whole; the longer literals it begins, with their finders;
+# and those literals' lengths
+_WordLiterals = tuple[tuple["Finder", ...], dict[str, list["Finder"]], tuple[int, ...]]
+_NO_LITERALS: _WordLiterals = ((), {}, ())
 
 Head = tuple[str, bool]  # (lowercase literal a match starts with, whether it must start a word)
 
@@ -394,7 +396,8 @@ class FinderSet:
                         partial.setdefault(literal, []).extend(owners)
             if len(self._by_word) >= _WORD_CACHE:
                 self._by_word.clear()
-            entries = (tuple(whole), partial) if whole or partial else _NO_LITERALS
+            lengths = tuple(sorted({len(literal) for literal in partial}))
+            entries = (tuple(whole), partial, lengths) if whole or partial else _NO_LITERALS
             self._by_word[word] = entries
         return entries
 
@@ -420,7 +423,7 @@ class FinderSet:
             entries = known.get(word) or self._word_literals(word)
             if entries is _NO_LITERALS:
                 continue
-            whole, partial = entries
+            whole, partial, lengths = entries
             for owner in whole:
                 found = starts.get(owner)
                 if found is None:
@@ -429,11 +432,10 @@ class FinderSet:
                     found.extend(positions)
             if partial:
                 # "401" begins a hundred run-on literals ("401 mailboxes", "401 on"): rather than try each
-                # where the word stands, look up what follows it there, one length at a time.
-                shortest = len(word) + 1
+                # where the word stands, look up what follows it there, for each length such literals have.
                 for at in positions:
                     window = lower[at : at + _LOOKUP]
-                    for length in range(shortest, len(window) + 1):
+                    for length in lengths:
                         owners = partial.get(window[:length])
                         if owners is not None:
                             for owner in owners:
