@@ -60,6 +60,7 @@ class Text:
         self.ruled_out: frozenset[Finder] = frozenset()
         self.candidates: dict[Finder, list[int]] = {}  # filled by FinderSet.prepare
         self.found: dict[Finder, list[re.Match[str]]] = {}  # each finder's matches, once asked for
+        self.leftmost: dict[Finder, re.Match[str] | None] = {}  # each finder's first match, once asked for
 
     def prefixes(self, length: int) -> dict[str, list[str]]:
         """The distinct words keyed by their first `length` letters."""
@@ -142,6 +143,23 @@ def _is_space(body: Any) -> bool:
     return len(items) == 1 and str(items[0][0]) == "IN" and _charset(list(items[0][1])) == [" "]
 
 
+def _starts_word(name: str, value: Any) -> bool:
+    """Whether this assertion puts what follows at a word's start when that begins with a letter: `\\b`,
+    the text's start, or a lookbehind that ends in a space or mark (`(?<=rights )assigned`)."""
+    if name == "AT":
+        return str(value) in ("AT_BOUNDARY", "AT_BEGINNING_STRING")
+    if name != "ASSERT" or value[0] >= 0:  # a lookahead says nothing of what comes before
+        return False
+    behind = list(value[1].data)
+    if not behind:
+        return False
+    op, last = behind[-1]
+    if str(op) == "LITERAL":
+        return not (chr(last).isalnum() or chr(last) == "_")
+    chars = _charset(list(last)) if str(op) == "IN" else None
+    return chars is not None and not any(c.isalnum() or c == "_" for c in chars)
+
+
 def _heads(items: list[Any], anchored: bool = False, prefix: str = "") -> set[Head] | None:
     """The literals every match of this parsed sequence starts with, or None if it can start anywhere.
 
@@ -161,7 +179,7 @@ def _heads(items: list[Any], anchored: bool = False, prefix: str = "") -> set[He
         if name in ("AT", "ASSERT", "ASSERT_NOT"):
             if prefix:
                 return done
-            anchored = anchored or (name == "AT" and str(value) == "AT_BOUNDARY")
+            anchored = anchored or _starts_word(name, value)
             continue
         if name == "SUBPATTERN":
             return _heads(list(value[-1].data) + rest, anchored, prefix)
@@ -341,12 +359,17 @@ class Finder:
                 if not any(match.start() < stop and start < match.end() for start, stop in outside):
                     return match
             return None
+        if self in text.leftmost:  # the gate, the forms and the ranking ask the same finders again
+            return text.leftmost[self]
         match_at, lower = self.pattern.match, text.lower  # the hot path: no generator, no span checks
+        leftmost = None
         for at in self._candidates(text):
             found = match_at(lower, at)
             if found is not None and found.end() > at:
-                return found
-        return None
+                leftmost = found
+                break
+        text.leftmost[self] = leftmost
+        return leftmost
 
 
 class FinderSet:
