@@ -36,6 +36,9 @@ STEM_CHARS = 7  # "licence", "licensed" and "licences" share a stem; so do most 
 _SMOOTHING = 0.5
 _MIN_LEAN = 1.0  # a stem votes only if some cause is e (2.7) times as likely as the average to hold it
 _JOINED_SCRIPT = re.compile(rf"([{JOINED_LETTERS}]+)")
+# Each letter of a Japanese, Chinese or Korean run stands in two overlapping pairs, so one word of
+# such a run ("チケット") would otherwise vote two or three times in the chatter odds.
+_PAIR_SHARE = 0.5
 
 
 def _in_address(lower: str, start: int, end: int) -> bool:
@@ -62,6 +65,7 @@ class Stems:
 
     def __init__(self, text: Text) -> None:
         self.found: dict[str, tuple[str, list[int]]] = {}
+        self.pairs: set[str] = set()  # the stems that are character pairs of joined runs
         found, lower = self.found, text.lower
         for word, positions in text.words().items():
             plain = word.isascii()
@@ -77,7 +81,9 @@ class Stems:
             for piece, run in enumerate(_JOINED_SCRIPT.split(word)):
                 if piece % 2:  # the split keeps the joined runs, at odd places
                     for index in range(len(run) - 1):
-                        found.setdefault(run[index : index + 2], (run, positions))
+                        pair = run[index : index + 2]
+                        found.setdefault(pair, (run, positions))
+                        self.pairs.add(pair)
                 elif len(run) > 2 and run[0].isalpha():
                     found.setdefault(run[:STEM_CHARS], (run, positions))
 
@@ -201,14 +207,17 @@ class ChatterModel:
 
     def odds(self, found: Stems, keep: int = 3) -> ChatterOdds:
         """The text's log-odds of chatter against a failure, its prior aside."""
-        weights = self.weights
+        weights, pairs = self.weights, found.pairs
         leans = sorted(
-            ((weights[stem], word) for stem, (word, _) in found.found.items() if stem in weights),
+            (
+                (weights[stem] * (_PAIR_SHARE if stem in pairs else 1.0), word)
+                for stem, (word, _) in found.found.items()
+                if stem in weights
+            ),
             reverse=True,
         )
-        return ChatterOdds(
-            sum(lean for lean, _ in leans), tuple(word for lean, word in leans[:keep] if lean > 0)
-        )
+        leaning = dict.fromkeys(word for lean, word in leans if lean > 0)  # a run's pairs quote it once
+        return ChatterOdds(sum(lean for lean, _ in leans), tuple(leaning)[:keep])
 
 
 def chatter_json(messages: Iterable[tuple[str, bool]]) -> str:

@@ -119,6 +119,13 @@ def test_chatter_words_lean_to_chatter_and_failure_words_away() -> None:
     assert model.odds(Stems(Text("nothing known"))).log_odds == 0
 
 
+def test_a_japanese_word_weighs_about_as_much_as_a_latin_one() -> None:
+    model = _chatter_model([("ticket チケット", False)] * 5 + [("verify fails again", True)] * 5)
+    latin, joined = model.odds(Stems(Text("ticket"))), model.odds(Stems(Text("チケット")))
+    assert 0 < joined.log_odds < 2 * latin.log_odds  # three overlapping pairs, not three words
+    assert joined.words == ("チケット",)
+
+
 @pytest.fixture
 def catalog_copy(tmp_path: Path) -> Path:
     shutil.copytree(Path(str(files("knowledge") / "catalog")), tmp_path / "catalog")
