@@ -20,7 +20,7 @@ _CJK_DESTINATION = (
 # Words that name a side outright, and descriptions that imply one ("the old tenant", "their new org").
 # A side named outright wins over a description of the other (as in "the source, a new tenant").
 _SOURCE = (
-    r"\bsorce\b|\bsoruce\b|\bsrouce\b|(?<!open[\s-])\bsource(?![\s-](?:code|of\s+truth|files?\b|control))|\bsrc\b|\bsource-side\b|\bfrom[\s-]side\b"
+    r"\bsorce\b|\bsoruce\b|\bsrouce\b|(?<!open[\s-])\bsource(?![\s-](?:code|of\s+truth|files?\b|control)|:\s*(?:microsoft-windows|msexch))|\bsrc\b|\bsource-side\b|\bfrom[\s-]side\b"
     r"|\bquell(?:e\b|-|seite|server|tenant|umgebung|system|postf|projekt|benutz)|\borigen\b|\borigem\b|\borigine\b"
     r"|\bbron(?:tenant|omgeving|server|kant)?\b|\bźród(?:ł|l)\w*|\bzrodl\w*|\bsorgente\b"
     r"|\bkäll(?:a|an|sidan|tenant\w*|server\w*|miljö\w*|system\w*)\b|\bkilde(?:n|siden|tenant\w*|server\w*|miljø\w*)?\b"
@@ -36,7 +36,7 @@ _OLD = (
 _DESTINATION = (
     r"\bdestination\b|\bdestiantion\b|\bdestinaton\b|\bdestiation\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)|\bto[\s-]side\b"
     r"|\bziel\w*|\bcible\b|\bdestino\b|\bdestinazione\b|\bdoel\w*|\bbestemming\b|\bdocelow\w*"
-    r"|\bdestination(?:en|s?tenant\w*|s?server\w*|smiljö\w*|siden|sidan)\b"
+    r"|\bdestination(?:en|s?tenant\w*|s?server\w*|smiljö\w*|siden|sidan)\b|\bdestinasjon\w*"
     r"|\bmål(?:et|sidan|siden|tenant\w*|server\w*|miljö\w*|miljø\w*)?\b"
     r"|\bhedef\w*|\bdestina[țt]i\w*|\bc[ée]l\b|\bkohtee\w*|\bkohde\w*|\bc[íi]lov\w*|\bc[íi]l\b|"
     + _CJK_DESTINATION
@@ -61,7 +61,7 @@ _SIDE_WORDS: dict[Side, str] = {
     "source": r"source|src|old[\s-]tenant|origin(?:al)?[\s-]tenant|from[\s-]side"
     r"|quell\w*|bron\w*|origen|origem|origine|sorgente|käll\w*|kilde\w*|źród(?:ł|l)\w*|kaynak\w*"
     r"|l[äa]hde\w*|l[äa]htee\w*|zdroj\w*|forr[áa]s\w*",
-    "destination": r"destination\w*|dest|dst|tgt|target|new[\s-]tenant|to[\s-]side"
+    "destination": r"destination\w*|destinasjon\w*|dest|dst|tgt|target|new[\s-]tenant|to[\s-]side"
     r"|ziel\w*|doel\w*|destino|cible|destinazione|mål\w*|docelow\w*|hedef\w*|kohde\w*|kohtee\w*|c[íi]lov\w*"
     r"|destina[țt]i\w*",
 }
@@ -99,7 +99,7 @@ _DECISIVE: dict[Side, Finder] = {
 _BOTH_SIDES = (
     r"both(?:\s+of\s+our|\s+the)?\s+(?:sides|tenants|endpoints)"
     r"|(?:source|src|old\s+tenant|zdroj|quelle|origen|origem|bron|k[äa]lla|kilde|[źz]r[óo]d[łl]o)"
-    r"\s+(?:and|&|/|or|n|i|und|y|e|en|och|og|a|et)\s+(?:the\s+)?"
+    r"\s+(?:and|&|/|or|n|i|und|y|e|en|och|og|a|et)\s+(?:(?:on|in|at|en|em|na|no|auf|sur|op|på)\s+)?(?:the\s+|el\s+|la\s+|le\s+|der\s+|de\s+)?"
     r"(?:destination|dest|dst|target|tgt|new\s+tenant|c[íi]l|ziel|destino|doel|m[åa]l|cible|cel)"
 )
 # Both sides in Japanese, Chinese and Korean: "源和目标都", "两边都", "両方", "소스와 목적지 모두".
@@ -110,7 +110,7 @@ _CJK_BOTH = (
 # A failure said of both sides at once: the text does not single one out.
 _BOTH_FAILED = Finder(
     re.compile(
-        rf"\b{_FAILURE}\s+(?:on|from|in|for|at)\s+(?:the\s+)?(?:{_BOTH_SIDES})\b"
+        rf"\b{_FAILURE}\s+(?:on|from|in|for|at|{_ON})\s+(?:the\s+)?(?:{_BOTH_SIDES})\b"
         rf"|\b(?:{_BOTH_SIDES})\W{{0,3}}\s+(?:\S+\s+){{0,3}}?{_FAILURE}|{_CJK_BOTH}"
     )
 )
