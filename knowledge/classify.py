@@ -125,7 +125,11 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     """
     gate = article.gate
     if not asked:
-        if _any(gate.disclaimers, text):
+        disclaimed = _spans(gate.disclaimers, text)
+        if disclaimed and (
+            any(start < _FRAME for start, _ in disclaimed)
+            or not (_any(gate.unmistakable, text) and side_failures(text))
+        ):
             return False
         framing = _spans(gate.talk, text)
         talk = framing if _any(gate.unmistakable, text) else framing + _spans(gate.asides, text)

@@ -252,6 +252,17 @@ def test_a_text_that_says_its_error_is_not_a_401_is_left_alone(disclaimed: str) 
     assert not classify(disclaimed).matched
 
 
+def test_not_a_401_said_of_another_item_of_a_handover_leaves_the_live_one() -> None:
+    handover = (
+        "Handover, open items. 1. Contoso: verify fails with a 401 on the source side, the consent URL "
+        "returns AADSTS65001 and nobody granted admin consent yet. 2. Tailspin: some throttling on the "
+        "destination, not a 401, just keep an eye on it."
+    )
+    framed = "Escalation that is not a 401: " + handover
+    assert classify(handover).matched
+    assert not classify(framed).matched
+
+
 def test_not_401_on_one_side_is_no_disclaimer() -> None:
     text = "not 401 on the source, but every destination mailbox fails with 401 Unauthorized"
     assert classify(text).matched
