@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from knowledge.load import default_catalog
-from knowledge.matcher import Finder, FinderSet, Text
+from knowledge.matcher import Finder, Finders, FinderSet, Text
 from knowledge.model import Article, Catalog, Cause, Diagnosis, Gate, RankedCause, Side
 from knowledge.sides import SIDE_FINDERS, failing_side, side_failures
 from knowledge.slacktext import clean
@@ -34,15 +34,15 @@ def _snippet(text: Text, start: int, end: int) -> str:
     return words if len(words) <= _SNIPPET_CHARS else words[: _SNIPPET_CHARS - 1] + "…"
 
 
-def _spans(finders: tuple[Finder, ...], text: Text) -> Spans:
-    return tuple(match.span() for finder in finders for match in finder.matches(text))
+def _spans(finders: Finders, text: Text) -> Spans:
+    return tuple(sorted(match.span() for finder in finders.live(text) for match in finder.matches(text)))
 
 
 _FOREIGN_REACH = 300  # characters around a failure mention in which another system's name claims it
 
 
-def _any(finders: tuple[Finder, ...], text: Text) -> bool:
-    return any(finder.first(text) for finder in finders)
+def _any(finders: Finders, text: Text) -> bool:
+    return any(finder.first(text) for finder in finders.live(text))
 
 
 _MASK_REACH = 80  # how far before a failure mention a "room", "PR" or count that disowns it may start

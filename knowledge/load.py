@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from knowledge.matcher import JOINED_LETTERS, Finder, nests_unbounded_repeats
+from knowledge.matcher import JOINED_LETTERS, Finder, Finders, nests_unbounded_repeats
 from knowledge.model import (
     SIDES,
     Article,
@@ -96,11 +96,11 @@ class _Fields:
         label = key if index is None else f"{key}[{index}]"
         return _Fields(data, f"{self.where}: {label}")
 
-    def phrases(self, key: str, *, optional: bool = False) -> tuple[Finder, ...]:
+    def phrases(self, key: str, *, optional: bool = False) -> Finders:
         """Patterns of a phrase list, where only whether and where any phrase matches counts: each
         top-level alternative becomes a finder of its own, so it is tried only where its own leading
         literal stands rather than wherever any alternative's does."""
-        return tuple(
+        return Finders(
             compile_pattern(branch, f"{self.where}: field '{key}[{i}]'")
             for i, source in enumerate(self.texts(key, optional=optional))
             for branch in top_level_alternatives(source)

@@ -372,6 +372,22 @@ class Finder:
         return leftmost
 
 
+class Finders(tuple[Finder, ...]):
+    """Finders in order that also know themselves as a set, so a prepared text's ruled-out finders are
+    dropped from a long phrase list at once rather than asked one by one."""
+
+    members: frozenset[Finder]
+
+    def __new__(cls, finders: Iterable[Finder] = ()) -> Finders:
+        group = super().__new__(cls, finders)
+        group.members = frozenset(group)
+        return group
+
+    def live(self, text: Text) -> Iterable[Finder]:
+        """Those that may match in `text`, in no particular order."""
+        return self.members.difference(text.ruled_out) if text.ruled_out else self
+
+
 class FinderSet:
     """Many finders looked up together: one pass over a text's words finds where each of them can start."""
 

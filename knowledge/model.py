@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from knowledge.matcher import Finder
+from knowledge.matcher import Finder, Finders
 from knowledge.words import ChatterModel, WordModel
 
 Side = Literal["source", "destination"]
 SIDES: tuple[Side, ...] = ("source", "destination")
 STRONG_CLUE = 0.7  # a clue this strong is this domain's context by itself
+_NONE = Finders()
 
 
 @dataclass(frozen=True)
@@ -73,25 +74,25 @@ class Form:
 
     id: str
     title: str
-    detect: tuple[Finder, ...]
-    boilerplate: tuple[Finder, ...]
+    detect: Finders
+    boilerplate: Finders
 
 
 @dataclass(frozen=True)
 class Gate:
     """What makes a text a credential failure worth answering, rather than a passing mention of 401."""
 
-    unmistakable: tuple[Finder, ...]
-    failure: tuple[Finder, ...]
-    not_failure: tuple[Finder, ...]
-    context: tuple[Finder, ...]
-    elsewhere: tuple[Finder, ...] = ()
-    resolved: tuple[Finder, ...] = ()
-    unresolved: tuple[Finder, ...] = ()
-    talk: tuple[Finder, ...] = ()
-    asides: tuple[Finder, ...] = ()
-    disclaimers: tuple[Finder, ...] = ()
-    other_error: tuple[Finder, ...] = ()
+    unmistakable: Finders
+    failure: Finders
+    not_failure: Finders
+    context: Finders
+    elsewhere: Finders = _NONE
+    resolved: Finders = _NONE
+    unresolved: Finders = _NONE
+    talk: Finders = _NONE
+    asides: Finders = _NONE
+    disclaimers: Finders = _NONE
+    other_error: Finders = _NONE
 
 
 @dataclass(frozen=True)
@@ -115,19 +116,19 @@ class Article:
     triage: Triage
     causes: tuple[Cause, ...]
     # Phrases that, right after a cause's clue, take it back ("MFA ... both are off", "... ruled out").
-    dismissals: tuple[Finder, ...] = ()
+    dismissals: Finders = _NONE
     # Phrases that, right before a cause's clue, deny it ("not security defaults", "no MFA").
-    negations: tuple[Finder, ...] = ()
+    negations: Finders = _NONE
     # How past reports of each cause were worded, if the article has learnt it.
     words: WordModel | None = None
     # How talk about its errors is worded, unlike the errors themselves, if the article has learnt it.
     chatter: ChatterModel | None = None
 
     @cached_property
-    def strong_clues(self) -> tuple[Finder, ...]:
+    def strong_clues(self) -> Finders:
         """Clues that point at one of its causes strongly enough to place a bare 401 in this domain
         (worked out once: the gate asks for them on every message)."""
-        return tuple(
+        return Finders(
             signal.finder for cause in self.causes for signal in cause.signals if signal.weight >= STRONG_CLUE
         )
 

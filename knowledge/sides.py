@@ -70,27 +70,37 @@ _ON = (
     r"på|auf(?:\s+der)?|bei(?:\s+der)?|im|sur(?:\s+la|\s+le)?|c[ôo]t[ée]|en(?:\s+el|\s+la)?|del|no|na|em"
     r"|su(?:l|lla)?|op(?:\s+de)?|bij|w|po\s+stronie"
 )
+# Words of failure. The group is atomic: a "failed" that the rest does not fit is not retried as "fail".
 _FAILURE = (
-    r"(?:fail\w*|401|unauthori[sz]ed|error\w*|denied|broken|broke|rejected|aadsts|faalt|falla|falha|[ée]choue"
+    r"(?>fail\w*|401|unauthori[sz]ed|error\w*|denied|broken|broke|rejected|aadsts|faalt|falla|falha|[ée]choue"
     r"|schl[äa]gt|misslyck\w*|feiler|fejler|selh[áa]v[áa]|ba[şs]ar[ıi]s[ıi]z|ep[äa]onnist\w*"
     r"|(?:blew|blows|blowing)\s+up)"
 )
 _CJK_FAILURE = r"(?:401|失敗|失败|실패|エラー|에러|오류|报错|報錯)"
 _CJK_SIDE_WORDS: dict[Side, str] = {"source": _CJK_SOURCE, "destination": _CJK_DESTINATION}
-_DECISIVE: dict[Side, Finder] = {
-    side: Finder(
-        re.compile(
-            rf"(?:{_CJK_SIDE_WORDS[side]})\S{{0,6}}\s*(?:verify\s+(?:\S+\s+)?)?(?:→\s*)?{_CJK_FAILURE}"
-            rf"|\b(?:checking|verifying|verify)\s+(?:the\s+)?(?:{words})\s+credentials"
-            rf"|\b(?:{words})(?:\s+(?:side|endpoint|tenant|admin|account|server|mailboxe?s?|users?|creds?|credentials"
-            rf"|verify|verification|migration|sign-?in|login|pass|run|batch|sync|job)){{0,2}}"
-            rf"(?:\s+(?:for|of|at)\s+\S+)?\W{{0,4}}(?:is\s+|are\s+|keeps\s+|still\s+|now\s+)?"
-            rf"(?:giving\s+|throwing\s+|returning\s+|showing\s+|getting\s+|gives\s+|throws\s+|returns\s+"
-            rf"|says\s+|shows\s+|reports\s+|wirft\s+|gibt\s+|geeft\s+|donne\s+|d[aá]\s+)?{_FAILURE}"
-            rf"|\b{_FAILURE}\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:on|from|at|for|in|against|{_ON})\s+(?:the\s+)?(?:{words})"
-            rf"|\b{_FAILURE}\s*[(\[]\s*(?:{words})\s*[)\]]|\b(?:{words})\s+side\s+only\b"
-            rf"|\b(?:{words})\s+is\s+the\s+(?:side|one|endpoint)\s+(?:that\s+(?:is\s+|keeps\s+)?)?{_FAILURE}"
-        )
+
+
+def _branches(*patterns: str) -> tuple[Finder, ...]:
+    """One finder per way of saying it: each is tried only where its own leading words stand, not
+    wherever any of the others' could start."""
+    return tuple(Finder(re.compile(pattern)) for pattern in patterns)
+
+
+# A side said to have failed: "源端 401", "checking the source credentials", "source verify fails",
+# "401 on the destination", "401 (source)", "destination side only", "the target is the one that fails".
+_DECISIVE: dict[Side, tuple[Finder, ...]] = {
+    side: _branches(
+        rf"(?:{_CJK_SIDE_WORDS[side]})\S{{0,6}}\s*(?:verify\s+(?:\S+\s+)?)?(?:→\s*)?{_CJK_FAILURE}",
+        rf"\b(?:checking|verifying|verify)\s+(?:the\s+)?(?:{words})\s+credentials",
+        rf"\b(?:{words})(?:\s+(?:side|endpoint|tenant|admin|account|server|mailboxe?s?|users?|creds?|credentials"
+        rf"|verify|verification|migration|sign-?in|login|pass|run|batch|sync|job)){{0,2}}"
+        rf"(?:\s+(?:for|of|at)\s+\S+)?\W{{0,4}}(?:is\s+|are\s+|keeps\s+|still\s+|now\s+)?"
+        rf"(?:giving\s+|throwing\s+|returning\s+|showing\s+|getting\s+|gives\s+|throws\s+|returns\s+"
+        rf"|says\s+|shows\s+|reports\s+|wirft\s+|gibt\s+|geeft\s+|donne\s+|d[aá]\s+)?{_FAILURE}"
+        rf"|\b(?:{words})\s+side\s+only\b"
+        rf"|\b(?:{words})\s+is\s+the\s+(?:side|one|endpoint)\s+(?:that\s+(?:is\s+|keeps\s+)?)?{_FAILURE}",
+        rf"\b{_FAILURE}\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:on|from|at|for|in|against|{_ON})\s+(?:the\s+)?(?:{words})"
+        rf"|\b{_FAILURE}\s*[(\[]\s*(?:{words})\s*[)\]]",
     )
     for side, words in _SIDE_WORDS.items()
 }
@@ -108,11 +118,10 @@ _CJK_BOTH = (
     r"|两边|兩邊|双方|雙方|両方|양쪽|둘\s*다|(?:소스|원본)\S{0,2}\s*(?:목적지|대상)\s*(?:모두|둘\s*다)"
 )
 # A failure said of both sides at once: the text does not single one out.
-_BOTH_FAILED = Finder(
-    re.compile(
-        rf"\b{_FAILURE}\s+(?:on|from|in|for|at|{_ON})\s+(?:the\s+)?(?:{_BOTH_SIDES})\b"
-        rf"|\b(?:{_BOTH_SIDES})\W{{0,3}}\s+(?:\S+\s+){{0,3}}?{_FAILURE}|{_CJK_BOTH}"
-    )
+_BOTH_FAILED = _branches(
+    rf"\b{_FAILURE}\s+(?:on|from|in|for|at|{_ON})\s+(?:the\s+)?(?:{_BOTH_SIDES})\b",
+    rf"\b(?:{_BOTH_SIDES})\W{{0,3}}\s+(?:\S+\s+){{0,3}}?{_FAILURE}",
+    _CJK_BOTH,
 )
 # A side said to be fine ("destination is fine", "dst all good"): when only one is, the other one failed.
 _FINE = (
@@ -124,17 +133,22 @@ _HEALTHY: dict[Side, Finder] = {
 }
 _OTHER: dict[Side, Side] = {"source": "destination", "destination": "source"}
 SIDE_FINDERS = (
-    *_DECISIVE.values(),
+    *(finder for branches in _DECISIVE.values() for finder in branches),
     *_NAMED.values(),
     *_DESCRIBED.values(),
     *_HEALTHY.values(),
-    _BOTH_FAILED,
+    *_BOTH_FAILED,
 )
+
+
+def _says(branches: tuple[Finder, ...], text: Text) -> bool:
+    return any(finder.first(text) for finder in branches)
 
 
 def side_failures(text: Text) -> list[tuple[int, int]]:
     """Where the text says one side failed ("401 on the source", "dst verify fails")."""
-    return [match.span() for finder in _DECISIVE.values() for match in finder.matches(text)]
+    branches = (finder for side in _DECISIVE.values() for finder in side)
+    return [match.span() for finder in branches for match in finder.matches(text)]
 
 
 def failing_side(text: Text) -> Side | None:
@@ -144,9 +158,9 @@ def failing_side(text: Text) -> Side | None:
     Returns None when neither side is named, when both are and the text does not say which failed, or
     when it says both failed.
     """
-    if _BOTH_FAILED.first(text):
+    if _says(_BOTH_FAILED, text):
         return None
-    decisive = [side for side, finder in _DECISIVE.items() if finder.first(text)]
+    decisive = [side for side, branches in _DECISIVE.items() if _says(branches, text)]
     if len(decisive) == 1:
         return decisive[0]
     if decisive:

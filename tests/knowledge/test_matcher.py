@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from knowledge.load import default_catalog
-from knowledge.matcher import Finder, Text, literal_heads
+from knowledge.matcher import Finder, Finders, FinderSet, Text, literal_heads
 from knowledge.sides import SIDE_FINDERS
 
 FINDERS = [*SIDE_FINDERS, *(finder for article in default_catalog().articles for finder in article.finders())]
@@ -86,3 +86,10 @@ def test_text_parts_japanese_chinese_and_korean_from_latin_letters_and_digits(ra
     text = Text(raw)
     assert text.original == spaced
     assert re.search(r"\b401\b", text.lower)
+
+
+def test_a_group_offers_a_prepared_text_only_the_finders_that_may_match_there() -> None:
+    group = Finders(Finder(re.compile(p)) for p in (r"\bmfa\b", r"\bsecurity\s+defaults\b", r"\b401\b"))
+    prepared = FinderSet(group).prepare(Text("401 right after the MFA prompt"))
+    assert {finder.pattern.pattern for finder in group.live(prepared)} == {r"\bmfa\b", r"\b401\b"}
+    assert list(group.live(Text("security defaults"))) == list(group)  # not prepared: all may match
