@@ -31,9 +31,9 @@ JOINED_LETTERS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f"
 _SCRIPT_SEAM = re.compile(rf"(?<=[{JOINED_LETTERS}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{JOINED_LETTERS}])")
 _JOINED_PAIR = re.compile(f"[{JOINED_LETTERS}]{{2}}")  # two such letters say as much as a Latin word
 # per word: the finders whose literals it holds whole; the longer literals it begins, with their finders;
-# and those literals' lengths
-_WordLiterals = tuple[tuple["Finder", ...], dict[str, list["Finder"]], tuple[int, ...]]
-_NO_LITERALS: _WordLiterals = ((), {}, ())
+# those literals' lengths; and the one or two characters that follow the word in them
+_WordLiterals = tuple[tuple["Finder", ...], dict[str, list["Finder"]], tuple[int, ...], frozenset[str]]
+_NO_LITERALS: _WordLiterals = ((), {}, (), frozenset())
 
 Head = tuple[str, bool]  # (lowercase literal a match starts with, whether it must start a word)
 
@@ -355,7 +355,8 @@ class Finder:
         if self in text.ruled_out:
             return None
         if outside or not self.indexed:
-            for match in self.matches(text):
+            known = text.found.get(self)  # the matches if already known, else found only as far as needed
+            for match in known if known is not None else self._scan(text):
                 if not any(match.start() < stop and start < match.end() for start, stop in outside):
                     return match
             return None
@@ -436,7 +437,8 @@ class FinderSet:
             if len(self._by_word) >= _WORD_CACHE:
                 self._by_word.clear()
             lengths = tuple(sorted({len(literal) for literal in partial}))
-            entries = (tuple(whole), partial, lengths) if whole or partial else _NO_LITERALS
+            follows = frozenset(literal[len(word) : len(word) + 2] for literal in partial)
+            entries = (tuple(whole), partial, lengths, follows) if whole or partial else _NO_LITERALS
             self._by_word[word] = entries
         return entries
 
@@ -462,7 +464,7 @@ class FinderSet:
             entries = known.get(word) or self._word_literals(word)
             if entries is _NO_LITERALS:
                 continue
-            whole, partial, lengths = entries
+            whole, partial, lengths, follows = entries
             for owner in whole:
                 found = starts.get(owner)
                 if found is None:
@@ -471,8 +473,13 @@ class FinderSet:
                     found.extend(positions)
             if partial:
                 # "401" begins a hundred run-on literals ("401 mailboxes", "401 on"): rather than try each
-                # where the word stands, look up what follows it there, for each length such literals have.
+                # where the word stands, look up what follows it there, for each length such literals have;
+                # most places are passed over on the next two characters alone ("14:02" for "14 days").
+                size = len(word)
                 for at in positions:
+                    after = lower[at + size : at + size + 2]
+                    if after not in follows and after[:1] not in follows:
+                        continue
                     window = lower[at : at + _LOOKUP]
                     for length in lengths:
                         owners = partial.get(window[:length])

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from knowledge.load import default_catalog
 from knowledge.matcher import Finder, Finders, FinderSet, Text, literal_heads
 from knowledge.sides import SIDE_FINDERS
+from knowledge.slacktext import clean
+from tests.cases import OWN_CASES, read_cases
 
 FINDERS = [*SIDE_FINDERS, *(finder for article in default_catalog().articles for finder in article.finders())]
 WORDS = sorted(
@@ -42,6 +44,9 @@ def test_leading_literals(source: str, heads: set[tuple[str, bool]] | None) -> N
     assert literal_heads(re.compile(source, re.IGNORECASE)) == heads
 
 
+PREPARER = FinderSet(FINDERS)
+
+
 def _same_as_full_search(text: Text) -> None:
     for finder in FINDERS:
         expected = finder.pattern.search(text.lower)
@@ -56,8 +61,16 @@ def _same_as_full_search(text: Text) -> None:
     st.lists(st.sampled_from(WORDS) | st.sampled_from([" ", "  ", "\n", "-", "'", "x", "Error"]), max_size=40)
 )
 def test_lookup_agrees_with_a_full_search_on_catalog_words(parts: list[str]) -> None:
-    """Words glued together too, so literals that may start inside a word are exercised."""
+    """Words glued together too, so literals that may start inside a word are exercised; looked up both
+    on demand and the way the classifier does, from one pass over the text's words."""
     _same_as_full_search(Text("".join(parts)))
+    _same_as_full_search(PREPARER.prepare(Text("".join(parts))))
+
+
+def test_lookup_from_one_pass_over_the_words_agrees_with_a_full_search_on_real_pastes() -> None:
+    """Every tenth of this project's cases: run-on literals ("401 mailboxes"), in-word ones and CJK."""
+    for case in read_cases(OWN_CASES)[::10]:
+        _same_as_full_search(PREPARER.prepare(Text(clean(case["text"]))))
 
 
 def test_a_literal_both_at_a_word_start_and_inside_a_word_is_found_inside_a_word() -> None:
@@ -69,6 +82,7 @@ def test_a_literal_both_at_a_word_start_and_inside_a_word_is_found_inside_a_word
 @given(st.text(max_size=300))
 def test_lookup_agrees_with_a_full_search_on_any_text(raw: str) -> None:
     _same_as_full_search(Text(raw))
+    _same_as_full_search(PREPARER.prepare(Text(raw)))
 
 
 def test_text_collapses_white_space_and_keeps_case_for_snippets() -> None:
