@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from knowledge.lookalikes import LookalikeFinder
 from knowledge.matcher import JOINED_LETTERS, Finder, Finders, nests_unbounded_repeats
 from knowledge.model import (
     SIDES,
@@ -29,7 +30,7 @@ from knowledge.model import (
 from knowledge.words import CHATTER_FILE, WORDS_FILE, ChatterModel, WordModel
 
 MIN_INWORD_LITERAL = 4
-RARE_SYMBOLS = frozenset("%$€£ ")
+RARE_SYMBOLS = frozenset("%$€£@ ")
 PLATFORMS = ("exchange-online", "on-premises", "onedrive")
 _JOINED = re.compile(f"[{JOINED_LETTERS}]+")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -195,8 +196,11 @@ def _steps(fields: _Fields, key: str, *, optional: bool = False) -> tuple[Step, 
 
 def _signal(fields: _Fields) -> Signal:
     side = fields.data.get("side")
+    finder = compile_pattern(fields.text("pattern"), f"{fields.where}: field 'pattern'")
+    if fields.flag("lookalikes"):  # only the matches that another match nearly repeats count
+        finder = LookalikeFinder(finder.pattern)
     return Signal(
-        finder=compile_pattern(fields.text("pattern"), f"{fields.where}: field 'pattern'"),
+        finder=finder,
         weight=fields.number("weight", -1.0, 1.0),
         because=fields.text("because"),
         side=None if side is None else _side(side, fields, "side"),

@@ -1,0 +1,66 @@
+"""Names a text spells two nearly identical ways ("nortwindtraders.com" beside "northwindtraders.com"):
+an engineer's eye for a mistyped user name, which no single pattern can express."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from knowledge.matcher import Finder, Text
+
+MIN_LENGTH = 8  # shorter names ("ab.com", "ac.com") are different names, not one mistyped
+MAX_EDITS = 2
+_DIGITS = str.maketrans("", "", "0123456789")
+
+
+def edits(first: str, second: str, limit: int = MAX_EDITS) -> int:
+    """Letters to insert, delete, change or swap with a neighbour to turn one string into the other;
+    anything over `limit` reads as `limit + 1`."""
+    if abs(len(first) - len(second)) > limit:
+        return limit + 1
+    before: list[int] = []
+    previous = list(range(len(second) + 1))
+    for row, left in enumerate(first, 1):
+        current = [row] + [0] * len(second)
+        for column, right in enumerate(second, 1):
+            current[column] = min(
+                previous[column] + 1,
+                current[column - 1] + 1,
+                previous[column - 1] + (left != right),
+            )
+            if row > 1 and column > 1 and left == second[column - 2] and first[row - 2] == right:
+                current[column] = min(current[column], before[column - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return min(previous[-1], limit + 1)
+
+
+def lookalike(first: str, second: str) -> bool:
+    """Two names one or two typing slips apart, where the slip is not just a number (tenant1, tenant2)."""
+    if first == second or min(len(first), len(second)) < MIN_LENGTH:
+        return False
+    if first.translate(_DIGITS) == second.translate(_DIGITS):
+        return False
+    return edits(first, second) <= MAX_EDITS
+
+
+class LookalikeFinder(Finder):
+    """Matches of its pattern that have a lookalike among the text's other matches of it."""
+
+    def _scan(self, text: Text) -> Iterator[re.Match[str]]:
+        found = list(super()._scan(text))
+        names = {match.group().lower() for match in found}
+        if len(names) < 2:
+            return
+        for match in found:
+            name = match.group().lower()
+            if any(lookalike(name, other) for other in names):
+                yield match
+
+    def first(self, text: Text, outside: tuple[tuple[int, int], ...] = ()) -> re.Match[str] | None:
+        """The leftmost lookalike outside `outside`: always from the whole set of names."""
+        for match in self.matches(text):
+            if not any(match.start() < stop and start < match.end() for start, stop in outside):
+                return match
+        return None
