@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any, Literal
 
@@ -136,15 +136,7 @@ class Article:
         """Every pattern of this article: its gate, its error wordings and its causes' clues."""
         gate = self.gate
         return (
-            *gate.unmistakable,
-            *gate.failure,
-            *gate.not_failure,
-            *gate.context,
-            *gate.elsewhere,
-            *gate.resolved,
-            *gate.unresolved,
-            *gate.talk,
-            *gate.other_error,
+            *(finder for phrases in fields(gate) for finder in getattr(gate, phrases.name)),
             *(finder for form in self.forms for finder in (*form.detect, *form.boilerplate)),
             *(signal.finder for cause in self.causes for signal in cause.signals),
             *self.dismissals,

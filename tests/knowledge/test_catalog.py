@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable
+from dataclasses import fields
 from importlib.resources import files
 from pathlib import Path
 
@@ -255,3 +256,11 @@ def test_split_phrase_lists_find_what_the_whole_patterns_find() -> None:
             text = lookups.prepare(Text(clean(raw)))
             found = any(finder.first(text) for finder in finders)
             assert bool(whole.search(text.lower)) == found, (name, raw)
+
+
+def test_every_phrase_the_gate_reads_is_looked_up_with_the_rest() -> None:
+    """A gate list left out of the article's finders would be searched on its own for every message."""
+    for article in default_catalog().articles:
+        registered = set(article.finders())
+        for phrases in fields(article.gate):
+            assert set(getattr(article.gate, phrases.name)) <= registered, phrases.name
