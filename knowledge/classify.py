@@ -60,7 +60,9 @@ def _masks(gate: Gate, text: Text, mentions: Spans) -> Spans:
             windows[-1] = (windows[-1][0], max(windows[-1][1], end))
         else:
             windows.append((start - _MASK_REACH, end))
-    return tuple(sorted(m.span() for finder in gate.not_failure for m in finder.starting_in(text, windows)))
+    return tuple(
+        sorted(m.span() for finder in gate.not_failure.live(text) for m in finder.starting_in(text, windows))
+    )
 
 
 def _disowned(masks: Spans, mask_starts: list[int], start: int, end: int) -> bool:
@@ -106,7 +108,7 @@ _FRAME = 120  # talk or a fix named this near the start frames the whole message
 def _fixes(gate: Gate, text: Text) -> list[int]:
     """Where the text says the failure is fixed: a resolved phrase at its opening, or one that no later
     failure mention follows ("verify green on both ... 4 June: 401" is a timeline, not a fix)."""
-    said = [match.span() for finder in gate.resolved for match in finder.matches(text)]
+    said = _spans(gate.resolved, text)
     if not said:
         return []
     last = max((start for start, _ in _spans(gate.failure, text)), default=-1)
