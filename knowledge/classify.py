@@ -103,16 +103,24 @@ def _goes_on(gate: Gate, text: Text, talk: Spans, before: int | None = None) -> 
 _OPENING = 20  # a text that opens with "fixed" or "resolved" reports a fix, whatever follows
 _LATER = 60  # a failure mention this far past a "verify green" tells of a later failure
 _FRAME = 120  # talk or a fix named this near the start frames the whole message ("Post-mortem: ...")
+_CONDITION_REACH = 12  # a condition ending this close before a fix governs it ("only after verify is green")
 
 
 def _fixes(gate: Gate, text: Text) -> list[int]:
     """Where the text says the failure is fixed: a resolved phrase at its opening, or one that no later
-    failure mention follows ("verify green on both ... 4 June: 401" is a timeline, not a fix)."""
+    failure mention follows ("verify green on both ... 4 June: 401" is a timeline, not a fix); not one
+    said under a condition ("resume only after verify is green", "in case it starts working again")."""
     said = _spans(gate.resolved, text)
     if not said:
         return []
+    conditions = [end for _, end in _spans(gate.conditions, text)]
     last = max((start for start, _ in _spans(gate.failure, text)), default=-1)
-    return [start for start, end in said if start < _OPENING or last <= end + _LATER]
+    return [
+        start
+        for start, end in said
+        if (start < _OPENING or last <= end + _LATER)
+        and not any(0 <= start - at <= _CONDITION_REACH for at in conditions)
+    ]
 
 
 def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:

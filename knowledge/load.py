@@ -278,6 +278,7 @@ def load_article(folder: Traversable) -> Article:
             unresolved=gate.phrases("unresolved", optional=True),
             talk=gate.phrases("talk", optional=True),
             asides=gate.phrases("asides", optional=True),
+            conditions=gate.phrases("conditions", optional=True),
             disclaimers=gate.phrases("disclaimers", optional=True),
             other_error=gate.phrases("other_error", optional=True),
         ),

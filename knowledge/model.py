@@ -93,6 +93,7 @@ class Gate:
     asides: Finders = _NONE
     disclaimers: Finders = _NONE
     other_error: Finders = _NONE
+    conditions: Finders = _NONE
 
 
 @dataclass(frozen=True)

@@ -273,3 +273,14 @@ def test_a_person_called_pat_is_not_a_personal_access_token() -> None:
     token = "npm publish fails with 401 Unauthorized in the release workflow: his PAT was revoked"
     assert classify(named).matched
     assert not classify(token).matched
+
+
+def test_a_fix_named_as_a_condition_is_no_fix() -> None:
+    live = (
+        "every delta pass fails with 401 Unauthorized on the source endpoint since 04:10; the customer "
+        "rotated the service account password. Plan: update the endpoint, then resume the passes only "
+        "after verify is green."
+    )
+    fixed = live.replace("Plan: update the endpoint, then resume the passes only after", "Update: now")
+    assert classify(live).matched
+    assert not classify(fixed).matched
