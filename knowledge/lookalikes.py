@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from knowledge.matcher import Finder, Text
+from knowledge.matcher import Finder, Text, leftmost_outside
 
 MIN_LENGTH = 8  # shorter names ("ab.com", "ac.com") are different names, not one mistyped
 MAX_EDITS = 2
@@ -60,7 +60,4 @@ class LookalikeFinder(Finder):
 
     def first(self, text: Text, outside: tuple[tuple[int, int], ...] = ()) -> re.Match[str] | None:
         """The leftmost lookalike outside `outside`: always from the whole set of names."""
-        for match in self.matches(text):
-            if not any(match.start() < stop and start < match.end() for start, stop in outside):
-                return match
-        return None
+        return leftmost_outside(self.matches(text), outside)

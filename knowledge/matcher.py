@@ -356,10 +356,7 @@ class Finder:
             return None
         if outside or not self.indexed:
             known = text.found.get(self)  # the matches if already known, else found only as far as needed
-            for match in known if known is not None else self._scan(text):
-                if not any(match.start() < stop and start < match.end() for start, stop in outside):
-                    return match
-            return None
+            return leftmost_outside(known if known is not None else self._scan(text), outside)
         if self in text.leftmost:  # the gate, the forms and the ranking ask the same finders again
             return text.leftmost[self]
         match_at, lower = self.pattern.match, text.lower  # the hot path: no generator, no span checks
@@ -371,6 +368,16 @@ class Finder:
                 break
         text.leftmost[self] = leftmost
         return leftmost
+
+
+def leftmost_outside(
+    matches: Iterable[re.Match[str]], outside: tuple[tuple[int, int], ...]
+) -> re.Match[str] | None:
+    """The first of `matches` (in text order) that overlaps none of the `outside` spans."""
+    for match in matches:
+        if not any(match.start() < stop and start < match.end() for start, stop in outside):
+            return match
+    return None
 
 
 class Finders(tuple[Finder, ...]):

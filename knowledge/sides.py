@@ -147,8 +147,8 @@ def _says(branches: tuple[Finder, ...], text: Text) -> bool:
 
 def side_failures(text: Text) -> list[tuple[int, int]]:
     """Where the text says one side failed ("401 on the source", "dst verify fails")."""
-    branches = (finder for side in _DECISIVE.values() for finder in side)
-    return [match.span() for finder in branches for match in finder.matches(text)]
+    finders = (finder for branches in _DECISIVE.values() for finder in branches)
+    return [match.span() for finder in finders for match in finder.matches(text)]
 
 
 def failing_side(text: Text) -> Side | None:
