@@ -8,6 +8,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
+from knowledge.entries import entry_starts
 from knowledge.load import default_catalog
 from knowledge.matcher import Finder, Finders, FinderSet, Text
 from knowledge.model import Article, Catalog, Cause, Diagnosis, Gate, RankedCause, Side
@@ -130,8 +131,10 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
 
     Talk or a fix named at the start ("Post-mortem:", "Documentation review") frames the message: then
     only the start itself can say the failure goes on ("still broken, not a post-mortem yet"), not an
-    "again" in its middle. When someone asked the bot directly (`asked`), an own failure mention is
-    enough, even in talk about one or about one already fixed.
+    "again" in its middle. In a pasted thread or timeline, a fix told in a later entry is how the diagnosis
+    ended, or someone's story of another tenant: only the opening entry can say the failure is fixed.
+    When someone asked the bot directly (`asked`), an own failure mention is enough, even in talk about
+    one or about one already fixed.
     """
     gate = article.gate
     if not asked:
@@ -144,6 +147,8 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
         framing = _spans(gate.talk, text)
         talk = framing if _any(gate.unmistakable, text) else framing + _spans(gate.asides, text)
         fixes = _fixes(gate, text)
+        if len(text.entries) > 1:  # a pasted thread: only its opening entry can report it fixed
+            fixes = [start for start in fixes if start < text.entries[1]]
         if talk or fixes:
             framed = any(start < _FRAME for start, _ in framing) or any(start < _FRAME for start in fixes)
             if not _goes_on(gate, text, talk, before=_FRAME if framed else None):
@@ -297,7 +302,8 @@ class Classifier:
             return Diagnosis(False, None, None, (), (*notes, "The text is empty."))
         if not self.may_match(text):
             return Diagnosis(False, None, None, (), tuple(notes))
-        plain = self._finders.prepare(Text(clean(text)))
+        cleaned = clean(text)
+        plain = self._finders.prepare(Text(cleaned, entry_starts(cleaned)))
         articles = [article for article in self.catalog.articles if _gate_accepts(article, plain, asked)]
         found = Stems(plain)
         if not asked:

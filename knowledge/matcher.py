@@ -11,8 +11,8 @@ from __future__ import annotations
 import importlib
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
-from itertools import accumulate
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate, pairwise
 from typing import Any
 
 _sre: Any = importlib.import_module("re._parser")
@@ -48,10 +48,17 @@ class Text:
     """One text prepared for many lookups: white space runs made single spaces, a space where Japanese,
     Chinese or Korean meets Latin letters or digits, lowercased once, its words indexed on demand."""
 
-    def __init__(self, original: str) -> None:
-        self.original = " ".join(original.split())
-        if not self.original.isascii():
-            self.original = _SCRIPT_SEAM.sub(" ", self.original)
+    def __init__(self, original: str, entry_starts: Sequence[int] = ()) -> None:
+        if entry_starts:
+            pieces = (original[start:end] for start, end in pairwise((0, *entry_starts, len(original))))
+            single = [" ".join(piece.split()) for piece in pieces]
+        else:
+            single = [" ".join(original.split())]
+        if not original.isascii():
+            single = [_SCRIPT_SEAM.sub(" ", piece) for piece in single]
+        self.original = " ".join(piece for piece in single if piece)
+        # where each entry (a reply of a pasted thread, a timeline line) begins in this text
+        self.entries = tuple(accumulate((len(piece) + 1 for piece in single if piece), initial=0))[:-1]
         self.lower = self.original.lower()
         self._aligned = len(self.lower) == len(self.original)
         self._by_prefix: dict[int, dict[str, list[str]]] = {}

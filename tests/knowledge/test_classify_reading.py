@@ -284,3 +284,30 @@ def test_a_fix_named_as_a_condition_is_no_fix() -> None:
     fixed = live.replace("Plan: update the endpoint, then resume the passes only after", "Update: now")
     assert classify(live).matched
     assert not classify(fixed).matched
+
+
+_THREAD = (
+    "Nadia  9:20 AM\n"
+    "every destination mailbox fails verify with 401 Unauthorized since this morning\n"
+    "Greg  9:24 AM\n"
+    "{reply}\n"
+    "Priya  9:28 AM\n"
+    "{later}\n"
+)
+
+
+def test_a_fix_in_a_later_reply_of_a_thread_does_not_silence_the_failure_it_opened_with() -> None:
+    story = "I had the same on a tenant last week: once the password was re-entered, verify went green"
+    thread = _THREAD.format(reply="did they rotate the admin password?", later=story)
+    assert classify(thread).matched
+    assert not classify(" ".join(thread.split())).matched  # one paragraph: the fix is the last word
+
+
+def test_a_thread_whose_opener_reports_the_fix_needs_no_answer() -> None:
+    opener = (
+        "Nadia  9:20 AM\n"
+        "update: the destination 401 Unauthorized on every mailbox is fixed, verify green now\n"
+        "Greg  9:24 AM\n"
+        "nice, thanks\n"
+    )
+    assert not classify(opener).matched
