@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -161,6 +161,11 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     return own_failure and (asked or _any(gate.context, text) or _any(article.strong_clues, text))
 
 
+def _entry_index(text: Text, at: int) -> int:
+    """Which entry of the text (a reply of a pasted thread, a timeline line) holds position `at`."""
+    return bisect_right(text.entries, at)
+
+
 _DISMISS_REACH = 30  # how far after a clue a phrase taking it back ("both are off") may start
 
 
@@ -230,6 +235,8 @@ def _rank(
 ) -> RankedCause:
     """Score one cause: its clues and the word vote combine as independent votes on top of its prior."""
     doubt, damping, evidence = 1.0, 1.0, []
+    claims: list[tuple[float, re.Match[str], str]] = []
+    latest_for = -1  # where the last clue for the cause starts
     absent = text.ruled_out  # most clues cannot start anywhere in the text: skip them without a call
     for signal in cause.signals:
         if signal.finder in absent or (signal.side is not None and signal.side != endpoint):
@@ -237,11 +244,22 @@ def _rank(
         match = _clue(signal.finder, text, stock, denials, cause.deniable)
         if match is None:
             continue
+        if signal.claim:
+            claims.append((signal.weight, match, signal.because))
+            continue
         if signal.weight >= 0:
             doubt *= 1.0 - signal.weight
+            latest_for = max(latest_for, match.start())
         else:
             damping *= 1.0 + signal.weight
         evidence.append(f"'{_snippet(text, *match.span())}': {signal.because}")
+    for weight, match, because in claims:
+        said = f"'{_snippet(text, *match.span())}': {because}"
+        if _entry_index(text, latest_for) > _entry_index(text, match.start()):
+            evidence.append(f"{said}, but a later reply points back to it")
+        else:
+            damping *= 1.0 + weight
+            evidence.append(said)
     from_clues = doubt < 1.0
     share = words.shares.get(cause.id, 0.0) if words else 0.0
     leaning = words.leaning(cause.id) if words and share >= _WORD_EVIDENCE_SHARE else ()

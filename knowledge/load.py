@@ -199,11 +199,16 @@ def _signal(fields: _Fields) -> Signal:
     finder = compile_pattern(fields.text("pattern"), f"{fields.where}: field 'pattern'")
     if fields.flag("lookalikes"):  # only the matches that another match nearly repeats count
         finder = LookalikeFinder(finder.pattern)
+    weight = fields.number("weight", -1.0, 1.0)
+    claim = fields.flag("claim")
+    if claim and weight >= 0:
+        raise fields.fail("claim", "only a clue against the cause (a negative weight) can be a claim")
     return Signal(
         finder=finder,
-        weight=fields.number("weight", -1.0, 1.0),
+        weight=weight,
         because=fields.text("because"),
         side=None if side is None else _side(side, fields, "side"),
+        claim=claim,
     )
 
 

@@ -21,12 +21,15 @@ class Signal:
 
     `weight` is in [-1, 1]: positive supports the cause, negative weakens it.
     `side`, when set, makes the clue count only when the failing endpoint is that side.
+    `claim` marks a clue against the cause that someone states ("no MFA", "the login works"): in a thread
+    or timeline, a clue for the cause in a later reply overturns it.
     """
 
     finder: Finder
     weight: float
     because: str
     side: Side | None = None
+    claim: bool = False
 
 
 @dataclass(frozen=True)

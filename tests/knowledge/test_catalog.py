@@ -140,6 +140,8 @@ BREAKAGES = [
     ("no steps", _edit_cause("mfa-required", lambda d: d.update(steps=[])), "field 'steps'"),
     ("prior too big", _edit_cause("mfa-required", lambda d: d.update(prior=3)), "field 'prior'"),
     ("weight too big", _edit_cause("mfa-required", _first_signal("weight", 2)), "field 'weight'"),
+    ("claim for the cause", _edit_cause("mfa-required", _first_signal("claim", True)), "field 'claim'"),
+    ("claim not a flag", _edit_cause("mfa-required", _first_signal("claim", "yes")), "field 'claim'"),
     ("bad regex", _edit_cause("mfa-required", _first_signal("pattern", "(unclosed")), "invalid pattern"),
     ("backtracking", _edit_cause("mfa-required", _first_signal("pattern", r"(\w+\s?)+x")), "backtrack"),
     ("empty match", _edit_cause("mfa-required", _first_signal("pattern", r"x*")), "matches empty text"),

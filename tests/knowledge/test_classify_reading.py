@@ -311,3 +311,12 @@ def test_a_thread_whose_opener_reports_the_fix_needs_no_answer() -> None:
         "nice, thanks\n"
     )
     assert not classify(opener).matched
+
+
+def test_a_later_reply_overturns_a_claim_against_a_cause() -> None:
+    claim = "customer says there is no MFA on the migration admin"
+    found = "the admin gets an Authenticator push on every sign-in, approve sign in request"
+    thread = _THREAD.format(reply=claim, later=found)
+    assert _top(thread) == "mfa-required"
+    reversed_order = _THREAD.format(reply=found, later=claim)
+    assert _top(reversed_order) != "mfa-required"
