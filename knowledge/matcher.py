@@ -48,16 +48,17 @@ class Text:
     """One text prepared for many lookups: white space runs made single spaces, a space where Japanese,
     Chinese or Korean meets Latin letters or digits, lowercased once, its words indexed on demand."""
 
-    def __init__(self, original: str, entry_starts: Sequence[int] = ()) -> None:
-        if entry_starts:
-            pieces = (original[start:end] for start, end in pairwise((0, *entry_starts, len(original))))
+    def __init__(self, original: str, breaks: Sequence[int] = ()) -> None:
+        if breaks:
+            pieces = (original[start:end] for start, end in pairwise((0, *breaks, len(original))))
             single = [" ".join(piece.split()) for piece in pieces]
         else:
             single = [" ".join(original.split())]
         if not original.isascii():
             single = [_SCRIPT_SEAM.sub(" ", piece) for piece in single]
         self.original = " ".join(piece for piece in single if piece)
-        # where each entry (a reply of a pasted thread, a timeline line) begins in this text
+        # where each entry begins here: the text's opening and each of `breaks` (the positions in `original`
+        # where a reply of a pasted thread or a timeline line starts)
         self.entries = tuple(accumulate((len(piece) + 1 for piece in single if piece), initial=0))[:-1]
         self.lower = self.original.lower()
         self._aligned = len(self.lower) == len(self.original)
