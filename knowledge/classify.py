@@ -107,19 +107,31 @@ _FRAME = 120  # talk or a fix named this near the start frames the whole message
 _CONDITION_REACH = 12  # a condition ending this close before a fix governs it ("only after verify is green")
 
 
+def _entry_end(text: Text, at: int) -> int:
+    """Where the entry (thread reply, timeline line) holding position `at` ends."""
+    following = bisect_right(text.entries, at)
+    return text.entries[following] if following < len(text.entries) else len(text.lower)
+
+
 def _fixes(gate: Gate, text: Text) -> list[int]:
     """Where the text says the failure is fixed: a resolved phrase at its opening, or one that no later
-    failure mention follows ("verify green on both ... 4 June: 401" is a timeline, not a fix); not one
+    failure mention follows ("verify green on both ... 4 June: 401" is a timeline, not a fix); near the
+    start, no later one in its own entry ("update: all good now" above the quoted thread); and not one
     said under a condition ("resume only after verify is green", "in case it starts working again")."""
     said = _spans(gate.resolved, text)
     if not said:
         return []
     conditions = [end for _, end in _spans(gate.conditions, text)]
-    last = max((start for start, _ in _spans(gate.failure, text)), default=-1)
+    failures = [start for start, _ in _spans(gate.failure, text)]
+
+    def followed(start: int, end: int) -> bool:
+        stop = _entry_end(text, start) if start < _FRAME else len(text.lower)
+        return any(end + _LATER < at < stop for at in failures)
+
     return [
         start
         for start, end in said
-        if (start < _OPENING or last <= end + _LATER)
+        if (start < _OPENING or not followed(start, end))
         and not any(0 <= start - at <= _CONDITION_REACH for at in conditions)
     ]
 

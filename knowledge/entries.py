@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 
-# After a line break: an optional bullet, up to three short words (a name, a weekday, a date) and a time;
-# not a log line, which opens with an ISO date.
+# After a line break: an optional bullet, up to three short words (a name, a weekday, a date), maybe a dash
+# and a weekday, and a time; not a log line, which opens with an ISO date.
+_WORD = r"[^\s:]{1,24}+[ \t,]++"
 _ENTRY_START = re.compile(
-    r"\n[ \t]*+(?:[-•*]|\d{1,2}[.)])?[ \t]*(?!\[?\d{4}-)(?:[^\s:]{1,24}+[ \t,]++){0,3}[\[(]?"
+    rf"\n[ \t]*+(?:[-•*]|\d{{1,2}}[.)])?[ \t]*(?!\[?\d{{4}}-)"
+    rf"(?:{_WORD}){{0,3}}(?:[-–—|·][ \t]+(?:{_WORD})?)?[\[(]?"
     r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[ap]\.?m\.?)?(?![\d:]\d)",
     re.IGNORECASE,
 )

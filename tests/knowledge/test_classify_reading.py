@@ -320,3 +320,16 @@ def test_a_later_reply_overturns_a_claim_against_a_cause() -> None:
     assert _top(thread) == "mfa-required"
     reversed_order = _THREAD.format(reply=found, later=claim)
     assert _top(reversed_order) != "mfa-required"
+
+
+def test_a_fix_opening_a_thread_holds_over_the_failure_quoted_below_it() -> None:
+    thread = (
+        "update on the Contoso Pharma mailbox migration - all good now\n"
+        "Pia  Wed 3:30 PM\n"
+        "the pilot verified fine last week, but since this morning the destination side of the migration "
+        "gives 401 Unauthorized on all 40 mailboxes\n"
+        "Pia  Thu 9:15 AM\n"
+        "re-entered the password this morning, 40 of 40 verified\n"
+    )
+    assert not classify(thread).matched
+    assert classify(" ".join(thread.split())).matched  # one paragraph: a fix, then a failure told after it

@@ -18,6 +18,7 @@ from knowledge.matcher import Text
         "• Day 15, 11:40: root cause found",
         "- Tue 16:00: verify green",
         "@U04KQ2ZP1 2:03 PM",
+        "*Liam Foster* - Tue 9:10 AM",
     ],
 )
 def test_a_timestamped_line_opens_an_entry(header: str) -> None:
