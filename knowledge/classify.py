@@ -72,10 +72,18 @@ def _disowned(masks: Spans, mask_starts: list[int], start: int, end: int) -> boo
     return any(mask_end > start for _, mask_end in masks[low:high])
 
 
-def _own_failure(gate: Gate, text: Text) -> bool:
+# A failure mention that names the error itself (401, Unauthorized, an AADSTS or sign-in code), not only
+# that something failed.
+_NAMES_THE_ERROR = re.compile(r"401|unauthori[sz]|aadsts|\d{5}")
+
+
+def _own_failure(gate: Gate, text: Text, named: bool = False) -> bool:
     """A failure mention that is not a room, PR or 401(k), and not next to another system's name unless
-    it is said of a migration side ("401 on the source", whatever else the customer runs)."""
+    it is said of a migration side ("401 on the source", whatever else the customer runs); with `named`,
+    only one that names the error itself counts ("users fail" may be failing with a 500)."""
     mentions = tuple(sorted(_spans(gate.failure, text)))
+    if named:
+        mentions = tuple(span for span in mentions if _NAMES_THE_ERROR.search(text.lower, *span))
     masks = _masks(gate, text, mentions)
     mask_starts = [start for start, _ in masks]
     failures = [span for span in mentions if not _disowned(masks, mask_starts, *span)]
@@ -166,7 +174,7 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
             if not _goes_on(gate, text, talk, before=_FRAME if framed else None):
                 return False
     own_failure = _own_failure(gate, text)
-    if _any(gate.other_error, text) and not own_failure:
+    if _any(gate.other_error, text) and not _own_failure(gate, text, named=True):
         return False
     if _any(gate.unmistakable, text):
         return True

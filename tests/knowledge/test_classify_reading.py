@@ -333,3 +333,13 @@ def test_a_fix_opening_a_thread_holds_over_the_failure_quoted_below_it() -> None
     )
     assert not classify(thread).matched
     assert classify(" ".join(thread.split())).matched  # one paragraph: a fix, then a failure told after it
+
+
+def test_another_http_error_needs_a_failure_that_names_the_401_to_be_ours() -> None:
+    other = (
+        "help with a 500 pls: 5 users of the mailbox migration fail halfway with ErrorInternalServerError, "
+        "Http POST request to outlook.office365.com failed - 500 Internal Server Error"
+    )
+    both = other + ", and 3 more users fail verify with 401 Unauthorized on the destination"
+    assert not classify(other).matched
+    assert classify(both).matched
