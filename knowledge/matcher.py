@@ -67,6 +67,7 @@ class Text:
         self._starts: dict[str, list[int]] = {}
         self.ruled_out: frozenset[Finder] = frozenset()
         self.candidates: dict[Finder, list[int]] = {}  # filled by FinderSet.prepare
+        self.unsorted: set[Finder] = set()  # candidates not yet put in order
         self.found: dict[Finder, list[re.Match[str]]] = {}  # each finder's matches, once asked for
         self.leftmost: dict[Finder, re.Match[str] | None] = {}  # each finder's first match, once asked for
 
@@ -305,6 +306,9 @@ class Finder:
         """Positions where a leading literal stands: word starts looked up by prefix, the rest found."""
         prepared = text.candidates.get(self)
         if prepared is not None:
+            if self in text.unsorted:  # put in order on first use: most prepared finders are never asked
+                text.unsorted.discard(self)
+                prepared[:] = sorted(set(prepared))
             return prepared
         starts: list[int] = []
         for length, literals_by_key in self._by_key.items():
@@ -507,8 +511,7 @@ class FinderSet:
                     found = list(text.occurrences(literal))
                     for owner in owners:
                         starts.setdefault(owner, []).extend(found)
-        text.candidates = {
-            finder: found if len(found) == 1 else sorted(set(found)) for finder, found in starts.items()
-        }
+        text.candidates = starts
+        text.unsorted = {finder for finder, found in starts.items() if len(found) > 1}
         text.ruled_out = self._indexed.difference(starts)
         return text
