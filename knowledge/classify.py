@@ -115,9 +115,14 @@ _FRAME = 120  # talk or a fix named this near the start frames the whole message
 _CONDITION_REACH = 12  # a condition ending this close before a fix governs it ("only after verify is green")
 
 
+def _entry_index(text: Text, at: int) -> int:
+    """Which entry of the text (a reply of a pasted thread, a timeline line) holds position `at`."""
+    return bisect_right(text.entries, at)
+
+
 def _entry_end(text: Text, at: int) -> int:
-    """Where the entry (thread reply, timeline line) holding position `at` ends."""
-    following = bisect_right(text.entries, at)
+    """Where the entry holding position `at` ends."""
+    following = _entry_index(text, at)
     return text.entries[following] if following < len(text.entries) else len(text.lower)
 
 
@@ -179,11 +184,6 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     if _any(gate.unmistakable, text):
         return True
     return own_failure and (asked or _any(gate.context, text) or _any(article.strong_clues, text))
-
-
-def _entry_index(text: Text, at: int) -> int:
-    """Which entry of the text (a reply of a pasted thread, a timeline line) holds position `at`."""
-    return bisect_right(text.entries, at)
 
 
 _DISMISS_REACH = 30  # how far after a clue a phrase taking it back ("both are off") may start

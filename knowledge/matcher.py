@@ -306,7 +306,7 @@ class Finder:
         """Positions where a leading literal stands: word starts looked up by prefix, the rest found."""
         prepared = text.candidates.get(self)
         if prepared is not None:
-            if self in text.unsorted:  # put in order on first use: most prepared finders are never asked
+            if self in text.unsorted:  # put in order on first use: some prepared finders are never asked
                 text.unsorted.discard(self)
                 prepared[:] = sorted(set(prepared))
             return prepared
