@@ -75,18 +75,42 @@ def _disowned(masks: Spans, mask_starts: list[int], start: int, end: int) -> boo
 # A failure mention that names the error itself (401, Unauthorized, an AADSTS or sign-in code), not only
 # that something failed.
 _NAMES_THE_ERROR = re.compile(r"401|unauthori[sz]|aadsts|\d{5}")
+# Words that make a bare "401" an error where the same text's other 401s are rooms, lines or a 401(k).
+_ERROR_NEAR = re.compile(
+    r"unauthori|error|erro|fehler|fail|http|status|verif|cred|denied|auth|sign|log\s?in|passw|mailbox|user|account"
+    r"|endpoint|source|dest|migrat|ews|tenant|exchange"
+)
+_ERROR_REACH = 40
+# A mention that titles a document ("the 401 KB", "our 401 checklist") rather than an error seen.
+_A_DOCUMENT = re.compile(
+    r"\s?(?:unauthori[sz]ed\s)?(?:kb|article|checklist|runbook|playbook|docs?|guide|page|wiki)\b"
+)
+
+
+def _the_same_number_again(text: Text, start: int, end: int) -> bool:
+    """Whether a mention is a bare "401" with no word of an error around it."""
+    return text.lower.startswith("401", start) and not _ERROR_NEAR.search(
+        text.lower, max(0, start - _ERROR_REACH), end + _ERROR_REACH
+    )
 
 
 def _own_failure(gate: Gate, text: Text, named: bool = False) -> bool:
     """A failure mention that is not a room, PR or 401(k), and not next to another system's name unless
     it is said of a migration side ("401 on the source", whatever else the customer runs); with `named`,
-    only one that names the error itself counts ("users fail" may be failing with a 500)."""
+    only one that names the error itself counts ("users fail" may be failing with a 500), not a document
+    ("the 401 KB"). Where some mentions are rooms or a 401(k), a bare "401" needs an error word beside it."""
     mentions = tuple(sorted(_spans(gate.failure, text)))
     if named:
-        mentions = tuple(span for span in mentions if _NAMES_THE_ERROR.search(text.lower, *span))
+        mentions = tuple(
+            (start, end)
+            for start, end in mentions
+            if _NAMES_THE_ERROR.search(text.lower, start, end) and not _A_DOCUMENT.match(text.lower, end)
+        )
     masks = _masks(gate, text, mentions)
     mask_starts = [start for start, _ in masks]
     failures = [span for span in mentions if not _disowned(masks, mask_starts, *span)]
+    if len(failures) < len(mentions):  # "room 401" here: another bare "401" is the room again
+        failures = [span for span in failures if not _the_same_number_again(text, *span)]
     if not failures:
         return False
     foreign = [start for start, _ in _spans(gate.elsewhere, text)]
@@ -157,7 +181,8 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     Talk or a fix named at the start ("Post-mortem:", "Documentation review") frames the message: then
     only the start itself can say the failure goes on ("still broken, not a post-mortem yet"), not an
     "again" in its middle. In a pasted thread or timeline, a fix told in a later entry is how the diagnosis
-    ended, or someone's story of another tenant: only the opening entry can say the failure is fixed.
+    ended, or someone's story of another tenant: only the opening entry can say the failure is fixed, and
+    only there does an aside ("for the record", "noted in the KB") make the message talk.
     When someone asked the bot directly (`asked`), an own failure mention is enough, even in talk about
     one or about one already fixed.
     """
@@ -170,10 +195,11 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
         ):
             return False
         framing = _spans(gate.talk, text)
-        talk = framing if _any(gate.unmistakable, text) else framing + _spans(gate.asides, text)
-        fixes = _fixes(gate, text)
-        if len(text.entries) > 1:  # a pasted thread: only its opening entry can report it fixed
-            fixes = [start for start in fixes if start < text.entries[1]]
+        # in a pasted thread only the opening entry can report the failure fixed or aside
+        opening_end = text.entries[1] if len(text.entries) > 1 else len(text.lower)
+        asides = () if _any(gate.unmistakable, text) else _spans(gate.asides, text)
+        talk = framing + tuple(span for span in asides if span[0] < opening_end)
+        fixes = [start for start in _fixes(gate, text) if start < opening_end]
         if talk or fixes:
             framed = any(start < _FRAME for start, _ in framing) or any(start < _FRAME for start in fixes)
             if not _goes_on(gate, text, talk, before=_FRAME if framed else None):

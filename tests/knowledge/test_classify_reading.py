@@ -343,3 +343,42 @@ def test_another_http_error_needs_a_failure_that_names_the_401_to_be_ours() -> N
     both = other + ", and 3 more users fail verify with 401 Unauthorized on the destination"
     assert not classify(other).matched
     assert classify(both).matched
+
+
+def test_beside_a_401k_a_bare_401_is_the_same_thing_again_unless_an_error_word_stands_by() -> None:
+    benefits = (
+        "reminder: open enrollment for the 401(k) closes Friday, change your contribution in the portal.\n"
+        "Helena: I forgot my password for the Fidelity site again, the reset keeps asking for a code\n"
+        "Paulina: call their helpline, they can reset MFA. the Q&A session in 401 is recorded too"
+    )
+    assert not classify(benefits).matched
+    assert classify(benefits + "\nTariq: the destination mailboxes fail verify with 401 since noon").matched
+
+
+def test_a_401_naming_a_document_beside_another_error_is_not_the_error() -> None:
+    other = (
+        "every line item of the mailbox migration fails with Http POST request to "
+        "'https://mail.contoso.com/EWS/Exchnage.asmx' failed - 404 Not Found. Typo in the URL, fixing the "
+        "endpoint; opening the EWS URL in a browser first is step 5 in the 401 KB too"
+    )
+    assert not classify(other).matched
+    assert classify(other.replace("step 5 in the 401 KB too", "3 users also fail verify with 401")).matched
+
+
+def test_an_aside_in_a_later_reply_does_not_turn_the_thread_into_talk() -> None:
+    aside = "security defaults are on in the source tenant, noting it here for the record"
+    thread = _THREAD.format(reply="any MFA prompt when the admin signs in?", later=aside)
+    assert classify(thread).matched
+    assert not classify(thread.replace("Nadia  9:20 AM\n", "Nadia  9:20 AM\nfor the record: ")).matched
+
+
+def test_but_the_goes_on_only_when_the_failure_does() -> None:
+    thread = (
+        "Keira  2:10 PM\n"
+        "Ellsworth: the password was the cause of the source 401 Unauthorized on the mailbox migration. "
+        "Re-entered it in the source endpoint, verify is green on all 212\n"
+        "Val  2:30 PM\n"
+        "thanks, they were worried about Friday but the pre-stage numbers look fine\n"
+    )
+    assert not classify(thread).matched
+    assert classify(thread.replace("numbers look fine", "users fail verify again")).matched
