@@ -230,22 +230,44 @@ def _reads_as_chatter(article: Article, text: Text, found: Stems, notes: list[st
 
 @dataclass(frozen=True)
 class _Denials:
-    """Where the text takes clues back: dismissals start just after a clue, negations end where one starts."""
+    """Where the text takes clues back: dismissals start just after a clue, negations end where one starts,
+    and lists of what was ruled out hold every clue named in them."""
 
     dismissals: tuple[int, ...] = ()
     negations: tuple[int, ...] = ()
+    lists: Spans = ()
+
+    def any(self, negatable: bool) -> bool:
+        """Whether the text takes back anything a clue of this kind could be."""
+        return bool(self.dismissals or self.lists or (negatable and self.negations))
 
     def deny(self, start: int, end: int, negatable: bool) -> bool:
-        return any(end <= at <= end + _DISMISS_REACH for at in self.dismissals) or (
-            negatable and start in self.negations
+        return (
+            any(end <= at <= end + _DISMISS_REACH for at in self.dismissals)
+            or (negatable and start in self.negations)
+            or any(begin <= start < stop for begin, stop in self.lists)
         )
+
+
+_LIST_REACH = 200  # how far a list of what was ruled out may run before its sentence ends
+_LIST_END = re.compile(r"[.!?](?:\s|$)|\b(?:but|however|though|turn(?:s|ed)?\s+out|found|so)\b|→|=>")
+
+
+def _ruled_out_lists(article: Article, text: Text) -> Spans:
+    """Where lists of what was ruled out run: from "ruled out:" to the end of its sentence, or to a "but"."""
+    lists = []
+    for _, start in _spans(article.rule_outs, text):
+        stop = min(start + _LIST_REACH, _entry_end(text, start))
+        end = _LIST_END.search(text.lower, start, stop)
+        lists.append((start, end.start() if end else stop))
+    return tuple(lists)
 
 
 def _clue(
     finder: Finder, text: Text, stock: Spans, denials: _Denials, negatable: bool
 ) -> re.Match[str] | None:
     """The first match of a clue outside the error's stock wording and not denied around it."""
-    if not denials.dismissals and not (negatable and denials.negations):
+    if not denials.any(negatable):
         return finder.first(text, outside=stock)
     for match in finder.matches(text):
         start, end = match.span()
@@ -258,7 +280,7 @@ def _clue(
 
 def _denied(causes: list[Cause], text: Text, denials: _Denials) -> Spans:
     """Where the text names a cause only to take it back: those words must not vote for it either."""
-    if not denials.dismissals and not denials.negations:
+    if not denials.any(negatable=True):
         return ()
     return tuple(
         match.span()
@@ -397,6 +419,7 @@ class Classifier:
         denials = _Denials(
             tuple(start for article in articles for start, _ in _spans(article.dismissals, text)),
             tuple(end for article in articles for _, end in _spans(article.negations, text)),
+            tuple(span for article in articles for span in _ruled_out_lists(article, text)),
         )
         endpoint = failing_side(text) or side_hint
         causes = [cause for article in articles for cause in article.causes]

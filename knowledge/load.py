@@ -302,6 +302,7 @@ def load_article(folder: Traversable) -> Article:
         causes=causes,
         dismissals=meta.phrases("dismissals", optional=True),
         negations=meta.phrases("negations", optional=True),
+        rule_outs=meta.phrases("rule_outs", optional=True),
         words=_words(folder / WORDS_FILE, f"{label}/{WORDS_FILE}", causes),
         chatter=_chatter(folder / CHATTER_FILE, f"{label}/{CHATTER_FILE}"),
     )

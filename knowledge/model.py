@@ -123,6 +123,8 @@ class Article:
     dismissals: Finders = _NONE
     # Phrases that, right before a cause's clue, deny it ("not security defaults", "no MFA").
     negations: Finders = _NONE
+    # Phrases that open a list of causes ruled out ("ruled out: MFA, permissions"): each clue in it is denied.
+    rule_outs: Finders = _NONE
     # How past reports of each cause were worded, if the article has learnt it.
     words: WordModel | None = None
     # How talk about its errors is worded, unlike the errors themselves, if the article has learnt it.
@@ -145,6 +147,7 @@ class Article:
             *(signal.finder for cause in self.causes for signal in cause.signals),
             *self.dismissals,
             *self.negations,
+            *self.rule_outs,
         )
 
 

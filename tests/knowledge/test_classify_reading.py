@@ -382,3 +382,21 @@ def test_but_the_goes_on_only_when_the_failure_does() -> None:
     )
     assert not classify(thread).matched
     assert classify(thread.replace("numbers look fine", "users fail verify again")).matched
+
+
+def test_every_cause_in_a_list_of_what_was_ruled_out_is_taken_back() -> None:
+    text = (
+        "source verify gives 401 Unauthorized for 69 of 780 users. Ruled out by Sadie and me: MFA (no "
+        "prompts), permissions (same admin works for the rest), security defaults (off). The 69 are the "
+        "users synced from on-prem AD with Entra Connect that got soft-matched wrong last year"
+    )
+    named = [c.id for c in classify(text.replace("Ruled out by Sadie and me:", "Found:")).causes if c.from_text]
+    ruled_out = [c.id for c in classify(text).causes if c.from_text]
+    assert {"mfa-required", "security-defaults"} <= set(named)
+    assert ruled_out[0] == "entra-connect-mailbox"
+    assert not {"mfa-required", "security-defaults", "insufficient-permissions"} & set(ruled_out)
+
+
+def test_a_ruled_out_list_ends_at_a_but() -> None:
+    text = "dest verify 401 on every user; we ruled out permissions and licences but MFA is enforced on the admin"
+    assert _top(text) == "mfa-required"
