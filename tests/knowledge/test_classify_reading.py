@@ -390,7 +390,8 @@ def test_every_cause_in_a_list_of_what_was_ruled_out_is_taken_back() -> None:
         "prompts), permissions (same admin works for the rest), security defaults (off). The 69 are the "
         "users synced from on-prem AD with Entra Connect that got soft-matched wrong last year"
     )
-    named = [c.id for c in classify(text.replace("Ruled out by Sadie and me:", "Found:")).causes if c.from_text]
+    found = text.replace("Ruled out by Sadie and me:", "Found:")
+    named = [c.id for c in classify(found).causes if c.from_text]
     ruled_out = [c.id for c in classify(text).causes if c.from_text]
     assert {"mfa-required", "security-defaults"} <= set(named)
     assert ruled_out[0] == "entra-connect-mailbox"
@@ -398,5 +399,7 @@ def test_every_cause_in_a_list_of_what_was_ruled_out_is_taken_back() -> None:
 
 
 def test_a_ruled_out_list_ends_at_a_but() -> None:
-    text = "dest verify 401 on every user; we ruled out permissions and licences but MFA is enforced on the admin"
+    text = (
+        "dest verify 401 on all users; we ruled out permissions and licences but MFA is enforced on the admin"
+    )
     assert _top(text) == "mfa-required"
