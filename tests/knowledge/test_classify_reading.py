@@ -403,3 +403,16 @@ def test_a_ruled_out_list_ends_at_a_but() -> None:
         "dest verify 401 on all users; we ruled out permissions and licences but MFA is enforced on the admin"
     )
     assert _top(text) == "mfa-required"
+
+
+def test_at_next_logon_is_english_not_czech_talk() -> None:
+    text = (
+        "AD 里 svc-bittitan 被勾上了 'User must change password at next logon'（审计）。"
+        "现在源端 401：credentials are invalid"
+    )
+    assert _top(text) == "password-change-required"
+
+
+def test_a_mailbox_count_naming_a_migration_is_no_error() -> None:
+    assert not classify("How long does a 401 mailbox migration take? About 600 GB in all").matched
+    assert classify("How long does a mailbox migration take to clear a 401 on every user?").matched
