@@ -416,3 +416,23 @@ def test_at_next_logon_is_english_not_czech_talk() -> None:
 def test_a_mailbox_count_naming_a_migration_is_no_error() -> None:
     assert not classify("How long does a 401 mailbox migration take? About 600 GB in all").matched
     assert classify("How long does a mailbox migration take to clear a 401 on every user?").matched
+
+
+@pytest.mark.parametrize(
+    ("later", "goes_on"),
+    [
+        ("resumed the remaining 640 users at 10:05, 120 done already", False),
+        ("the EWS app pool came back on its own, items retried", False),
+        ("503s at 1am will keep happening otherwise", False),
+        ("and since 10:05 the 401 errors resumed", True),
+        ("the 401 came back at 10:05", True),
+        ("verify keeps failing with 401 since 10:05", True),
+    ],
+)
+def test_what_the_migration_does_after_a_fix_is_not_the_failure_going_on(later: str, goes_on: bool) -> None:
+    text = (
+        "Trey Research, destination side: since Monday night every mailbox failed verify credentials with "
+        "401 Unauthorized after their security team rolled out a new CA policy for directory roles. The "
+        f"security lead excluded mwiz-svc at 09:40, verify went green. {later}"
+    )
+    assert classify(text).matched is goes_on
