@@ -300,11 +300,12 @@ def _rank(
     denials: _Denials,
     endpoint: Side | None,
     words: WordVote | None,
+    fixes: tuple[int, ...] = (),
 ) -> RankedCause:
     """Score one cause: its clues and the word vote combine as independent votes on top of its prior."""
     doubt, damping, evidence = 1.0, 1.0, []
     claims: list[tuple[float, re.Match[str], str]] = []
-    latest_for = -1  # where the last clue for the cause starts
+    earliest_for, latest_for = len(text.lower), -1  # where the first and the last clue for the cause start
     absent = text.ruled_out  # most clues cannot start anywhere in the text: skip them without a call
     for signal in cause.signals:
         if signal.finder in absent or (signal.side is not None and signal.side != endpoint):
@@ -317,14 +318,17 @@ def _rank(
             continue
         if signal.weight >= 0:
             doubt *= 1.0 - signal.weight
-            latest_for = max(latest_for, match.start())
+            earliest_for, latest_for = min(earliest_for, match.start()), max(latest_for, match.start())
         else:
             damping *= 1.0 + signal.weight
         evidence.append(f"'{_snippet(text, *match.span())}': {signal.because}")
     for weight, match, because in claims:
         said = f"'{_snippet(text, *match.span())}': {because}"
-        if _entry_index(text, latest_for) > _entry_index(text, match.start()):
+        entry = _entry_index(text, match.start())
+        if _entry_index(text, latest_for) > entry:
             evidence.append(f"{said}, but a later reply points back to it")
+        elif _entry_index(text, earliest_for) < entry and any(at >= text.entries[entry - 1] for at in fixes):
+            evidence.append(f"{said}, but that is the fix, after earlier replies pointed at it")
         else:
             damping *= 1.0 + weight
             evidence.append(said)
@@ -429,9 +433,18 @@ class Classifier:
             *_denied(causes, text, denials),
         )
         votes = {a.id: a.words.vote(found, unvoting) if a.words and found else None for a in articles}
+        fixes = {a.id: tuple(start for start, _ in _spans(a.gate.resolved, text)) for a in articles}
         ranked = sorted(
             (
-                _rank(cause, text, stock=stock, denials=denials, endpoint=endpoint, words=votes[article.id])
+                _rank(
+                    cause,
+                    text,
+                    stock=stock,
+                    denials=denials,
+                    endpoint=endpoint,
+                    words=votes[article.id],
+                    fixes=fixes[article.id],
+                )
                 for article in articles
                 for cause in article.causes
             ),

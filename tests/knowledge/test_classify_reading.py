@@ -436,3 +436,11 @@ def test_what_the_migration_does_after_a_fix_is_not_the_failure_going_on(later: 
         f"security lead excluded mwiz-svc at 09:40, verify went green. {later}"
     )
     assert classify(text).matched is goes_on
+
+
+def test_a_claim_made_with_the_fix_after_earlier_replies_found_the_cause_is_the_remedy() -> None:
+    found = "the admin gets an Authenticator push on every sign-in, approve sign in request"
+    remedy = "they made a dedicated migration admin, no MFA, and verify went green on all of them"
+    assert _top(_THREAD.format(reply=found, later=remedy)) == "mfa-required"
+    unfixed = "they made a dedicated migration admin, no MFA on it"
+    assert _top(_THREAD.format(reply=found, later=unfixed)) != "mfa-required"
