@@ -133,9 +133,11 @@ def _goes_on(gate: Gate, text: Text, talk: Spans, before: int | None = None) -> 
     )
 
 
-_OPENING = 20  # a text that opens with "fixed" or "resolved" reports a fix, whatever follows
+_OPENING = 20  # a text that opens with "fixed" or "resolved" reports a fix, whatever follows; so does its
+# first line, a title or status line ("Update on Caldwell & Pryce: resolved, closing")
 _LATER = 60  # a failure mention this far past a "verify green" tells of a later failure
 _FRAME = 120  # talk or a fix named this near the start frames the whole message ("Post-mortem: ...")
+_TALK_REACH = 300  # past the opening, talk this far from every failure mention is about another matter
 _CONDITION_REACH = 12  # a condition ending this close before a fix governs it ("only after verify is green")
 
 
@@ -151,10 +153,11 @@ def _entry_end(text: Text, at: int) -> int:
 
 
 def _fixes(gate: Gate, text: Text) -> list[int]:
-    """Where the text says the failure is fixed: a resolved phrase at its opening, or one that no later
-    failure mention follows ("verify green on both ... 4 June: 401" is a timeline, not a fix); near the
-    start, no later one in its own entry ("update: all good now" above the quoted thread); and not one
-    said under a condition ("resume only after verify is green", "in case it starts working again")."""
+    """Where the text says the failure is fixed: a resolved phrase at its opening or in its first line, or
+    one that no later failure mention follows ("verify green on both ... 4 June: 401" is a timeline, not a
+    fix); near the start, no later one in its own entry ("update: all good now" above the quoted thread);
+    and not one said under a condition ("resume only after verify is green", "in case it starts working
+    again")."""
     said = _spans(gate.resolved, text)
     if not said:
         return []
@@ -168,7 +171,7 @@ def _fixes(gate: Gate, text: Text) -> list[int]:
     return [
         start
         for start, end in said
-        if (start < _OPENING or not followed(start, end))
+        if (start < max(_OPENING, min(text.headline_end, _FRAME)) or not followed(start, end))
         and not any(0 <= start - at <= _CONDITION_REACH for at in conditions)
     ]
 
@@ -182,7 +185,8 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     only the start itself can say the failure goes on ("still broken, not a post-mortem yet"), not an
     "again" in its middle. In a pasted thread or timeline, a fix told in a later entry is how the diagnosis
     ended, or someone's story of another tenant: only the opening entry can say the failure is fixed, and
-    only there does an aside ("for the record", "noted in the KB") make the message talk.
+    only there does an aside ("for the record", "noted in the KB") make the message talk. Past the opening,
+    talk far from every failure mention is another item's ("the reseller training moved to Tuesday").
     When someone asked the bot directly (`asked`), an own failure mention is enough, even in talk about
     one or about one already fixed.
     """
@@ -198,7 +202,12 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
         # in a pasted thread only the opening entry can report the failure fixed or aside
         opening_end = text.entries[1] if len(text.entries) > 1 else len(text.lower)
         asides = () if _any(gate.unmistakable, text) else _spans(gate.asides, text)
-        talk = framing + tuple(span for span in asides if span[0] < opening_end)
+        mentions = [start for start, _ in _spans(gate.failure, text)]
+        talk = tuple(
+            (start, end)
+            for start, end in framing + tuple(span for span in asides if span[0] < opening_end)
+            if start < _FRAME or any(abs(at - start) < _TALK_REACH for at in mentions)
+        )
         fixes = [start for start in _fixes(gate, text) if start < opening_end]
         if talk or fixes:
             framed = any(start < _FRAME for start, _ in framing) or any(start < _FRAME for start in fixes)

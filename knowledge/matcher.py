@@ -61,6 +61,8 @@ class Text:
         # where a reply of a pasted thread or a timeline line starts)
         self.entries = tuple(accumulate((len(piece) + 1 for piece in single if piece), initial=0))[:-1]
         self.lower = self.original.lower()
+        # where the text's first line ends, when it has more than one: a title or a status line
+        self.headline_end = len(" ".join(original.split("\n", 1)[0].split())) if "\n" in original else 0
         self._aligned = len(self.lower) == len(self.original)
         self._by_prefix: dict[int, dict[str, list[str]]] = {}
         self._positions: dict[str, list[int]] | None = None

@@ -444,3 +444,28 @@ def test_a_claim_made_with_the_fix_after_earlier_replies_found_the_cause_is_the_
     assert _top(_THREAD.format(reply=found, later=remedy)) == "mfa-required"
     unfixed = "they made a dedicated migration admin, no MFA on it"
     assert _top(_THREAD.format(reply=found, later=unfixed)) != "mfa-required"
+
+
+def test_a_fix_in_the_title_line_frames_the_recap_below_it() -> None:
+    text = (
+        "Update on Caldwell & Pryce (case 71188): resolved, closing\n\n"
+        "Recap: since Monday every destination mailbox failed verify with 401 Unauthorized because their "
+        "contractor rotated the migration admin's password. This morning the admin updated the endpoint."
+    )
+    assert not classify(text).matched
+    assert classify(" ".join(text.split())).matched  # one line: a fix the failure told after it outlives
+
+
+def test_talk_far_from_the_failure_in_a_long_handover_is_another_items() -> None:
+    live = (
+        "APAC handover, Friday\n1) Sunfield Co-op: since 04:30 about 120 wave-2 mailboxes fail verify "
+        "credentials with 401 Unauthorized on the destination; asked Gail for the sign-in log, no reply yet. "
+    )
+    filler = (
+        "2) Ellison Bakery: nothing to do, waiting on the customer to buy licences for the next wave, they "
+        "expect the purchase order to clear on Monday and will let us know. 3) Alder Street Dental: the last "
+        "pass finished overnight, all mailboxes complete, report sent to the customer this morning. "
+    )
+    training = "4) Teledata reseller training moved to Tuesday."
+    assert classify(live + filler + training).matched
+    assert not classify(live + training + " " + filler).matched
