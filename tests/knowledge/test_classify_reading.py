@@ -355,14 +355,18 @@ def test_beside_a_401k_a_bare_401_is_the_same_thing_again_unless_an_error_word_s
     assert classify(benefits + "\nTariq: the destination mailboxes fail verify with 401 since noon").matched
 
 
+def _answered_only_once_changed(text: str, old: str, new: str) -> None:
+    assert not classify(text).matched
+    assert classify(text.replace(old, new)).matched
+
+
 def test_a_401_naming_a_document_beside_another_error_is_not_the_error() -> None:
     other = (
         "every line item of the mailbox migration fails with Http POST request to "
         "'https://mail.contoso.com/EWS/Exchnage.asmx' failed - 404 Not Found. Typo in the URL, fixing the "
         "endpoint; opening the EWS URL in a browser first is step 5 in the 401 KB too"
     )
-    assert not classify(other).matched
-    assert classify(other.replace("step 5 in the 401 KB too", "3 users also fail verify with 401")).matched
+    _answered_only_once_changed(other, "step 5 in the 401 KB too", "3 users also fail verify with 401")
 
 
 def test_an_aside_in_a_later_reply_does_not_turn_the_thread_into_talk() -> None:
@@ -380,8 +384,7 @@ def test_but_the_goes_on_only_when_the_failure_does() -> None:
         "Val  2:30 PM\n"
         "thanks, they were worried about Friday but the pre-stage numbers look fine\n"
     )
-    assert not classify(thread).matched
-    assert classify(thread.replace("numbers look fine", "users fail verify again")).matched
+    _answered_only_once_changed(thread, "numbers look fine", "users fail verify again")
 
 
 def test_every_cause_in_a_list_of_what_was_ruled_out_is_taken_back() -> None:
