@@ -259,7 +259,7 @@ class _Denials:
 
 
 _LIST_REACH = 200  # how far a list of what was ruled out may run before its sentence ends
-_LIST_END = re.compile(r"[.!?](?:\s|$)|\b(?:but|however|though|turn(?:s|ed)?\s+out|found|so)\b|→|=>")
+_LIST_END = re.compile(r"[.!?](?:\s|$)|\b(?:but|however|turn(?:s|ed)?\s+out|found|so)\b|→|=>")
 
 
 def _ruled_out_lists(article: Article, text: Text) -> Spans:
