@@ -133,8 +133,9 @@ class WordVote:
     def leaning(self, cause: str, keep: int = 3) -> tuple[str, ...]:
         """The text's words that favour `cause` most."""
         index = self.causes.index(cause)
-        best = sorted(((leans[index], word) for word, leans in self.known), reverse=True)[:keep]
-        return tuple(word for lean, word in best if lean > _MIN_LEAN)
+        best = sorted(((leans[index], word) for word, leans in self.known), reverse=True)
+        leaning = dict.fromkeys(word for lean, word in best if lean > _MIN_LEAN)  # a run quoted once
+        return tuple(leaning)[:keep]
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,13 @@ def test_a_stem_leans_to_the_cause_whose_reports_hold_it() -> None:
     assert sum(vote.shares.values()) == pytest.approx(1.0)
 
 
+def test_a_joined_run_leaning_to_a_cause_is_quoted_once() -> None:
+    reports = [("パスワード変更", ["a"]), ("zebra", ["b"]), ("okapi", ["c"]), ("gnu", ["d"])] * 5
+    content = count_reports(reports)
+    vote = WordModel.from_counts(content["reports"], content["stems"]).vote(Stems(Text("パスワード変更")))
+    assert vote.leaning("a") == ("パスワード変更",)
+
+
 def test_unknown_words_leave_the_vote_even() -> None:
     vote = _model().vote(Stems(Text("nothing familiar here")))
     assert list(vote.shares.values()) == [pytest.approx(1 / 4)] * 4
