@@ -138,6 +138,7 @@ _OPENING = 20  # a text that opens with "fixed" or "resolved" reports a fix, wha
 _LATER = 60  # a failure mention this far past a "verify green" tells of a later failure
 _FRAME = 120  # talk or a fix named this near the start frames the whole message ("Post-mortem: ...")
 _TALK_REACH = 300  # past the opening, talk this far from every failure mention is about another matter
+_PASTE_START = 3  # an unmistakable wording starting this near the top is the pasted error itself
 _CONDITION_REACH = 12  # a condition ending this close before a fix governs it ("only after verify is green")
 
 
@@ -224,10 +225,18 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
 _DISMISS_REACH = 30  # how far after a clue a phrase taking it back ("both are off") may start
 
 
+def _opens_with_the_error(article: Article, text: Text) -> bool:
+    """Whether the message opens with an unmistakable error wording: a paste of the error, not talk of it."""
+    return any(
+        (match := finder.first(text)) is not None and match.start() <= _PASTE_START
+        for finder in article.gate.unmistakable
+    )
+
+
 def _reads_as_chatter(article: Article, text: Text, found: Stems, notes: list[str]) -> bool:
     """Whether the text's words are far likelier in talk about these errors than in one happening now,
     and it does not say the failure goes on ("still", "again"); says which words, in `notes`, when so."""
-    if article.chatter is None or _any(article.gate.unresolved, text):
+    if article.chatter is None or _any(article.gate.unresolved, text) or _opens_with_the_error(article, text):
         return False
     odds = article.chatter.odds(found)
     if odds.log_odds <= _CHATTER_LOG_ODDS:

@@ -472,3 +472,13 @@ def test_talk_far_from_the_failure_in_a_long_handover_is_another_items() -> None
     training = "4) Teledata reseller training moved to Tuesday."
     assert classify(live + filler + training).matched
     assert not classify(live + training + " " + filler).matched
+
+
+def test_a_message_opening_with_the_error_itself_is_a_paste_whatever_its_words() -> None:
+    paste = (
+        "AADSTS7000222: The provided client secret keys for app 'c1d27e40-55b8-4a2f-9e61-7f3b08d4a2c9' are "
+        "expired. Visit the Azure portal to create new keys for your app: <https://aka.ms/NewClientSecret>, "
+        "or consider using certificate credentials for added security"
+    )
+    assert classify(paste).matched
+    assert not classify("PR #401 adds the AADSTS50076 → mfa-required mapping to the KB macros").matched
