@@ -255,7 +255,7 @@ class _Denials:
     negations: tuple[int, ...] = ()
     lists: Spans = ()
 
-    def any(self, negatable: bool) -> bool:
+    def can_deny(self, negatable: bool) -> bool:
         """Whether the text takes back anything a clue of this kind could be."""
         return bool(self.dismissals or self.lists or (negatable and self.negations))
 
@@ -285,7 +285,7 @@ def _clue(
     finder: Finder, text: Text, stock: Spans, denials: _Denials, negatable: bool
 ) -> re.Match[str] | None:
     """The first match of a clue outside the error's stock wording and not denied around it."""
-    if not denials.any(negatable):
+    if not denials.can_deny(negatable):
         return finder.first(text, outside=stock)
     for match in finder.matches(text):
         start, end = match.span()
@@ -298,7 +298,7 @@ def _clue(
 
 def _denied(causes: list[Cause], text: Text, denials: _Denials) -> Spans:
     """Where the text names a cause only to take it back: those words must not vote for it either."""
-    if not denials.any(negatable=True):
+    if not denials.can_deny(negatable=True):
         return ()
     return tuple(
         match.span()
