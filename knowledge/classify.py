@@ -201,7 +201,7 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
             return False
         framing = _spans(gate.talk, text)
         # in a pasted thread only the opening entry can report the failure fixed or aside
-        opening_end = text.entries[1] if len(text.entries) > 1 else len(text.lower)
+        opening_end = _entry_end(text, 0)
         asides = () if _any(gate.unmistakable, text) else _spans(gate.asides, text)
         mentions = [start for start, _ in _spans(gate.failure, text)]
         talk = tuple(
@@ -318,7 +318,7 @@ def _rank(
     denials: _Denials,
     endpoint: Side | None,
     words: WordVote | None,
-    fixes: tuple[int, ...] = (),
+    fixes: tuple[int, ...],
 ) -> RankedCause:
     """Score one cause: its clues and the word vote combine as independent votes on top of its prior."""
     doubt, damping, evidence = 1.0, 1.0, []
