@@ -72,25 +72,24 @@ def _disowned(masks: Spans, mask_starts: list[int], start: int, end: int) -> boo
     return any(mask_end > start for _, mask_end in masks[low:high])
 
 
-# A failure mention that names the error itself (401, Unauthorized, an AADSTS or sign-in code), not only
-# that something failed.
-_NAMES_THE_ERROR = re.compile(r"401|unauthori[sz]|aadsts|\d{5}")
-# Words that make a bare "401" an error where the same text's other 401s are rooms, lines or a 401(k).
-_ERROR_NEAR = re.compile(
-    r"unauthori|error|erro|fehler|fail|http|status|verif|cred|denied|auth|sign|log\s?in|passw|mailbox|user|account"
-    r"|endpoint|source|dest|migrat|ews|tenant|exchange"
-)
-_ERROR_REACH = 40
-# A mention that titles a document ("the 401 KB", "our 401 checklist") rather than an error seen.
-_A_DOCUMENT = re.compile(
-    r"\s?(?:unauthori[sz]ed\s)?(?:kb|article|checklist|runbook|playbook|docs?|guide|page|wiki)\b"
-)
+_ERROR_REACH = 40  # how near a bare number an error word must stand to make it an error
 
 
-def _the_same_number_again(text: Text, start: int, end: int) -> bool:
-    """Whether a mention is a bare "401" with no word of an error around it."""
-    return text.lower.startswith("401", start) and not _ERROR_NEAR.search(
-        text.lower, max(0, start - _ERROR_REACH), end + _ERROR_REACH
+def _the_same_number_again(gate: Gate, text: Text, start: int, end: int) -> bool:
+    """Whether a mention is a bare number ("401") with no word of an error around it."""
+    return (
+        gate.error_words is not None
+        and text.lower[start : start + 1].isdigit()
+        and not gate.error_words.search(text.lower, max(0, start - _ERROR_REACH), end + _ERROR_REACH)
+    )
+
+
+def _names_the_error(gate: Gate, text: Text, start: int, end: int) -> bool:
+    """Whether a failure mention names the error itself ("users fail" may be failing with a 500), and not a
+    document about it ("the 401 KB")."""
+    names, titles = gate.names_the_error, gate.document_titles
+    return (names is None or bool(names.search(text.lower, start, end))) and not (
+        titles is not None and titles.match(text.lower, end)
     )
 
 
@@ -101,16 +100,12 @@ def _own_failure(gate: Gate, text: Text, named: bool = False) -> bool:
     ("the 401 KB"). Where some mentions are rooms or a 401(k), a bare "401" needs an error word beside it."""
     mentions = tuple(sorted(_spans(gate.failure, text)))
     if named:
-        mentions = tuple(
-            (start, end)
-            for start, end in mentions
-            if _NAMES_THE_ERROR.search(text.lower, start, end) and not _A_DOCUMENT.match(text.lower, end)
-        )
+        mentions = tuple((start, end) for start, end in mentions if _names_the_error(gate, text, start, end))
     masks = _masks(gate, text, mentions)
     mask_starts = [start for start, _ in masks]
     failures = [span for span in mentions if not _disowned(masks, mask_starts, *span)]
     if len(failures) < len(mentions):  # "room 401" here: another bare "401" is the room again
-        failures = [span for span in failures if not _the_same_number_again(text, *span)]
+        failures = [span for span in failures if not _the_same_number_again(gate, text, *span)]
     if not failures:
         return False
     foreign = [start for start, _ in _spans(gate.elsewhere, text)]

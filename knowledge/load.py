@@ -97,6 +97,11 @@ class _Fields:
         label = key if index is None else f"{key}[{index}]"
         return _Fields(data, f"{self.where}: {label}")
 
+    def pattern(self, key: str) -> re.Pattern[str] | None:
+        """One optional pattern, searched within a stretch of text rather than looked up."""
+        source = self.text(key, optional=True)
+        return _regex(source, f"{self.where}: field '{key}'") if source else None
+
     def phrases(self, key: str, *, optional: bool = False) -> Finders:
         """Patterns of a phrase list, where only whether and where any phrase matches counts: each
         top-level alternative becomes a finder of its own, so it is tried only where its own leading
@@ -133,8 +138,8 @@ def top_level_alternatives(source: str) -> list[str]:
     return [*branches, source[start:]]
 
 
-def compile_pattern(source: str, where: str) -> Finder:
-    """Compile a catalog pattern case-insensitively, refusing invalid, slow or backtracking-prone ones."""
+def _regex(source: str, where: str) -> re.Pattern[str]:
+    """Compile a catalog pattern case-insensitively, refusing invalid or backtracking-prone ones."""
     try:
         pattern = re.compile(source, re.IGNORECASE)
     except re.error as error:
@@ -143,7 +148,12 @@ def compile_pattern(source: str, where: str) -> Finder:
         raise CatalogError(f"{where}: pattern {source!r} nests repeats and could backtrack without bound")
     if pattern.search(""):
         raise CatalogError(f"{where}: pattern {source!r} matches empty text")
-    finder = Finder(pattern)
+    return pattern
+
+
+def compile_pattern(source: str, where: str) -> Finder:
+    """A catalog pattern as a finder, refusing also those with no leading literal to look up."""
+    finder = Finder(_regex(source, where))
     if not finder.indexed:
         raise CatalogError(f"{where}: pattern {source!r} must begin with literal text (a word, a code)")
     if finder.single_character_heads:
@@ -286,6 +296,9 @@ def load_article(folder: Traversable) -> Article:
             conditions=gate.phrases("conditions", optional=True),
             disclaimers=gate.phrases("disclaimers", optional=True),
             other_error=gate.phrases("other_error", optional=True),
+            names_the_error=gate.pattern("names_the_error"),
+            error_words=gate.pattern("error_words"),
+            document_titles=gate.pattern("document_titles"),
         ),
         forms=tuple(
             Form(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any, Literal
@@ -97,6 +98,13 @@ class Gate:
     disclaimers: Finders = _NONE
     other_error: Finders = _NONE
     conditions: Finders = _NONE
+    # Searched within one mention or near it, where the article gives them:
+    # what in a failure mention names the error itself (401, an AADSTS code), not only that something failed;
+    names_the_error: re.Pattern[str] | None = None
+    # words that make a bare number an error where the same text's other mentions are rooms or a 401(k);
+    error_words: re.Pattern[str] | None = None
+    # what, right after a mention, makes it the title of a document ("the 401 KB") rather than an error seen.
+    document_titles: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -139,10 +147,11 @@ class Article:
         )
 
     def finders(self) -> tuple[Finder, ...]:
-        """Every pattern of this article: its gate, its error wordings and its causes' clues."""
+        """Every looked-up pattern of this article: its gate's phrases, error wordings and causes' clues."""
         gate = self.gate
+        phrase_lists = (getattr(gate, each.name) for each in fields(gate))
         return (
-            *(finder for phrases in fields(gate) for finder in getattr(gate, phrases.name)),
+            *(finder for phrases in phrase_lists if isinstance(phrases, Finders) for finder in phrases),
             *(finder for form in self.forms for finder in (*form.detect, *form.boilerplate)),
             *(signal.finder for cause in self.causes for signal in cause.signals),
             *self.dismissals,

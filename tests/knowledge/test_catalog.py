@@ -19,7 +19,7 @@ from knowledge.load import (
     load_catalog,
     top_level_alternatives,
 )
-from knowledge.matcher import FinderSet, Text
+from knowledge.matcher import Finders, FinderSet, Text
 from knowledge.slacktext import clean
 from tests.cases import OWN_CASES, read_cases
 
@@ -174,6 +174,19 @@ def test_unparseable_yaml_is_reported_with_its_file(catalog_copy: Path) -> None:
         load_catalog(catalog_copy)
 
 
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [("(unclosed", "invalid pattern"), (r"(\w+\s?)+x", "backtrack"), ("x?", "empty text")],
+)
+def test_a_broken_gate_pattern_names_file_and_field(catalog_copy: Path, source: str, message: str) -> None:
+    path = catalog_copy / ARTICLE / "article.yaml"
+    article = yaml.safe_load(path.read_text(encoding="utf-8"))
+    article["gate"]["error_words"] = source
+    path.write_text(yaml.safe_dump(article), encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"article\.yaml: gate: field 'error_words'.*" + message):
+        load_catalog(catalog_copy)
+
+
 def test_duplicate_cause_ids_across_articles_are_refused(catalog_copy: Path) -> None:
     shutil.copytree(catalog_copy / ARTICLE, catalog_copy / "second-article")
     with pytest.raises(CatalogError, match="defined twice"):
@@ -264,5 +277,7 @@ def test_every_phrase_the_gate_reads_is_looked_up_with_the_rest() -> None:
     """A gate list left out of the article's finders would be searched on its own for every message."""
     for article in default_catalog().articles:
         registered = set(article.finders())
-        for phrases in fields(article.gate):
-            assert set(getattr(article.gate, phrases.name)) <= registered, phrases.name
+        for field in fields(article.gate):
+            phrases = getattr(article.gate, field.name)
+            if isinstance(phrases, Finders):
+                assert set(phrases) <= registered, field.name

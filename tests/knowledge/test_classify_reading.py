@@ -353,6 +353,7 @@ def test_beside_a_401k_a_bare_401_is_the_same_thing_again_unless_an_error_word_s
     )
     assert not classify(benefits).matched
     assert classify(benefits + "\nTariq: the destination mailboxes fail verify with 401 since noon").matched
+    assert classify(benefits + "\nTariq: MigrationWiz says 401 on every destination mailbox").matched
 
 
 def _answered_only_once_changed(text: str, old: str, new: str) -> None:
