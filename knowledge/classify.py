@@ -244,21 +244,21 @@ def _reads_as_chatter(article: Article, text: Text, found: Stems, notes: list[st
 @dataclass(frozen=True)
 class _Denials:
     """Where the text takes clues back: dismissals start just after a clue, negations end where one starts,
-    and lists of what was ruled out hold every clue named in them."""
+    and lists of what was ruled out, like questions answered with a no, hold every clue named in them."""
 
     dismissals: tuple[int, ...] = ()
     negations: tuple[int, ...] = ()
-    lists: Spans = ()
+    ruled_out: Spans = ()
 
     def can_deny(self, negatable: bool) -> bool:
         """Whether the text takes back anything a clue of this kind could be."""
-        return bool(self.dismissals or self.lists or (negatable and self.negations))
+        return bool(self.dismissals or self.ruled_out or (negatable and self.negations))
 
     def deny(self, start: int, end: int, negatable: bool) -> bool:
         return (
             any(end <= at <= end + _DISMISS_REACH for at in self.dismissals)
             or (negatable and start in self.negations)
-            or any(begin <= start < stop for begin, stop in self.lists)
+            or any(begin <= start < stop for begin, stop in self.ruled_out)
         )
 
 
@@ -274,6 +274,26 @@ def _ruled_out_lists(article: Article, text: Text) -> Spans:
         end = _LIST_END.search(text.lower, start, stop)
         lists.append((start, end.start() if end else stop))
     return tuple(lists)
+
+
+_ANSWER_OPENING = 30  # a "no" this near a reply's start, past its name and time, answers the reply before
+
+
+def _questions_answered_no(article: Article, text: Text) -> Spans:
+    """The questions of a reply that the next one answers with a no ("wrong pw?" / "nope, I can log in"):
+    each from its sentence's start to its question mark."""
+    questions = []
+    for start, _ in _spans(article.no_answers, text):
+        entry = _entry_index(text, start)
+        if entry < 2 or start - text.entries[entry - 1] > _ANSWER_OPENING:
+            continue
+        begin, end = text.entries[entry - 2], text.entries[entry - 1]
+        mark = text.lower.find("?", begin, end)
+        while mark >= 0:
+            opening = max(text.lower.rfind(stop, begin, mark) for stop in ".!?")
+            questions.append((max(begin, opening + 1), mark))
+            mark = text.lower.find("?", mark + 1, end)
+    return tuple(questions)
 
 
 def _clue(
@@ -436,7 +456,11 @@ class Classifier:
         denials = _Denials(
             tuple(start for article in articles for start, _ in _spans(article.dismissals, text)),
             tuple(end for article in articles for _, end in _spans(article.negations, text)),
-            tuple(span for article in articles for span in _ruled_out_lists(article, text)),
+            tuple(
+                span
+                for article in articles
+                for span in (*_ruled_out_lists(article, text), *_questions_answered_no(article, text))
+            ),
         )
         endpoint = failing_side(text) or side_hint
         causes = [cause for article in articles for cause in article.causes]

@@ -316,6 +316,7 @@ def load_article(folder: Traversable) -> Article:
         dismissals=meta.phrases("dismissals", optional=True),
         negations=meta.phrases("negations", optional=True),
         rule_outs=meta.phrases("rule_outs", optional=True),
+        no_answers=meta.phrases("no_answers", optional=True),
         words=_words(folder / WORDS_FILE, f"{label}/{WORDS_FILE}", causes),
         chatter=_chatter(folder / CHATTER_FILE, f"{label}/{CHATTER_FILE}"),
     )

@@ -133,6 +133,9 @@ class Article:
     negations: Finders = _NONE
     # Phrases that open a list of causes ruled out ("ruled out: MFA, permissions"): each clue in it is denied.
     rule_outs: Finders = _NONE
+    # Answers that, opening a reply, say no to the reply before ("wrong pw?" / "nope"): its questions' clues
+    # are denied.
+    no_answers: Finders = _NONE
     # How past reports of each cause were worded, if the article has learnt it.
     words: WordModel | None = None
     # How talk about its errors is worded, unlike the errors themselves, if the article has learnt it.
@@ -157,6 +160,7 @@ class Article:
             *self.dismissals,
             *self.negations,
             *self.rule_outs,
+            *self.no_answers,
         )
 
 

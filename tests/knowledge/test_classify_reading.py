@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.classify import classify
+from knowledge.model import RankedCause
 
 
 def _top(text: str) -> str:
@@ -483,3 +484,22 @@ def test_a_message_opening_with_the_error_itself_is_a_paste_whatever_its_words()
     )
     assert classify(paste).matched
     assert not classify("PR #401 adds the AADSTS50076 → mfa-required mapping to the KB macros").matched
+
+
+def test_a_cause_asked_about_in_a_reply_and_answered_no_is_ruled_out() -> None:
+    thread = (
+        "Ana  10:01\nsource verify fails with 401 for the whole Alder Dental batch, first pass tonight\n"
+        "Ben  10:03\nwrong password in the endpoint?\n"
+        "Ana  10:04\nANSWER I typed it fresh and can sign in to OWA with it. "
+        "the mailboxes were created at 9 this morning though\n"
+        "Ben  10:06\nthen give it until tomorrow and verify again"
+    )
+
+    def wrong_password(answer: str) -> RankedCause:
+        causes = classify(thread.replace("ANSWER", answer)).causes
+        return next(cause for cause in causes if cause.id == "wrong-credentials")
+
+    assert not wrong_password("nope,").from_text
+    assert not wrong_password("no.").from_text
+    assert wrong_password("yes,").from_text
+    assert classify(thread.replace("ANSWER", "nope,")).causes[0].id == "new-account-provisioning"
