@@ -172,6 +172,17 @@ def _fixes(gate: Gate, text: Text) -> list[int]:
     ]
 
 
+def _closed(gate: Gate, text: Text) -> bool:
+    """Whether the text's last entry closes the case ("verify passes, closing the ticket") and no failure,
+    nor word of one going on, comes after."""
+    last = text.entries[-1]
+    closings = [start for start, _ in _spans(gate.closings, text) if start >= last]
+    if not closings:
+        return False
+    after = [start for start, _ in (*_spans(gate.failure, text), *_spans(gate.unresolved, text))]
+    return any(not any(at > closing for at in after) for closing in closings)
+
+
 def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     """An unmistakable wording, or an own failure mention in this domain's context or beside a strong
     clue to one of its causes; not already fixed, not said to be something other than a 401, and not
@@ -188,6 +199,8 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     """
     gate = article.gate
     if not asked:
+        if _closed(gate, text):
+            return False
         disclaimed = _spans(gate.disclaimers, text)
         if disclaimed and (
             any(start < _FRAME for start, _ in disclaimed)

@@ -503,3 +503,16 @@ def test_a_cause_asked_about_in_a_reply_and_answered_no_is_ruled_out() -> None:
     assert not wrong_password("no.").from_text
     assert wrong_password("yes,").from_text
     assert classify(thread.replace("ANSWER", "nope,")).causes[0].id == "new-account-provisioning"
+
+
+def test_a_timeline_whose_last_entry_closes_the_case_is_not_answered() -> None:
+    timeline = (
+        "Fabrikam notes\n"
+        "08:50 destination verify fails with 401 Unauthorized for all 90 users\n"
+        "09:30 their admin password had expired, customer reset it and we updated the endpoint\n"
+        "09:41 verify passes, LAST"
+    )
+    assert not classify(timeline.replace("LAST", "closing the ticket")).matched
+    assert not classify(timeline.replace("LAST", "marking it solved :white_check_mark:")).matched
+    assert classify(timeline.replace("LAST", "closing the ticket\n10:05 now 401 again on 12")).matched
+    assert classify(timeline.replace("LAST", "moving on to the archives")).matched
