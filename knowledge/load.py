@@ -148,6 +148,8 @@ def _regex(source: str, where: str) -> re.Pattern[str]:
         raise CatalogError(f"{where}: pattern {source!r} nests repeats and could backtrack without bound")
     if pattern.search(""):
         raise CatalogError(f"{where}: pattern {source!r} matches empty text")
+    if "''" in source:  # YAML already made '' one apostrophe: two are a quote doubled twice
+        raise CatalogError(f"{where}: pattern {source!r} has a doubled apostrophe, which no text holds")
     return pattern
 
 

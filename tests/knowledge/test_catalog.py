@@ -146,6 +146,11 @@ BREAKAGES = [
     ("backtracking", _edit_cause("mfa-required", _first_signal("pattern", r"(\w+\s?)+x")), "backtrack"),
     ("empty match", _edit_cause("mfa-required", _first_signal("pattern", r"x*")), "matches empty text"),
     (
+        "apostrophe doubled twice",
+        _edit_cause("mfa-required", _first_signal("pattern", r"\bhaven''t\s+set\s+up\s+mfa")),
+        "doubled apostrophe",
+    ),
+    (
         "slow start",
         _edit_cause("mfa-required", _first_signal("pattern", r"\S+ mfa")),
         "must begin with literal",
