@@ -154,7 +154,7 @@ def _fixes(gate: Gate, text: Text) -> list[int]:
     fix); near the start, no later one in its own entry ("update: all good now" above the quoted thread);
     and not one said under a condition ("resume only after verify is green", "in case it starts working
     again")."""
-    said = _spans(gate.resolved, text)
+    said = sorted(_spans(gate.resolved, text) + _spans(gate.closings, text))
     if not said:
         return []
     conditions = [end for _, end in _spans(gate.conditions, text)]
@@ -172,10 +172,14 @@ def _fixes(gate: Gate, text: Text) -> list[int]:
     ]
 
 
+_ACKNOWLEDGEMENT = 40  # a trailing entry shorter than this, name and time included, only reacts (":tada:")
+
+
 def _closed(gate: Gate, text: Text) -> bool:
-    """Whether the text's last entry closes the case ("verify passes, closing the ticket") and no failure,
-    nor word of one going on, comes after."""
-    last = text.entries[-1]
+    """Whether the text's last entry, reactions after it aside, closes the case ("verify passes, closing the
+    ticket") and no failure, nor word of one going on, comes after."""
+    spans = zip(text.entries, (*text.entries[1:], len(text.lower)), strict=True)
+    last = max((start for start, end in spans if end - start >= _ACKNOWLEDGEMENT), default=0)
     closings = [start for start, _ in _spans(gate.closings, text) if start >= last]
     if not closings:
         return False

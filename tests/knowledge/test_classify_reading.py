@@ -516,3 +516,15 @@ def test_a_timeline_whose_last_entry_closes_the_case_is_not_answered() -> None:
     assert not classify(timeline.replace("LAST", "marking it solved :white_check_mark:")).matched
     assert classify(timeline.replace("LAST", "closing the ticket\n10:05 now 401 again on 12")).matched
     assert classify(timeline.replace("LAST", "moving on to the archives")).matched
+
+
+def test_reactions_after_the_closing_entry_leave_the_case_closed() -> None:
+    thread = (
+        "Lena  9:40 AM\nthe destination 401 from yesterday: customer excluded the migration admin from MFA\n"
+        "Lena  9:55 AM\nverify credentials completed on all 180 users. LAST\n"
+        "Otto  9:56 AM\n:tada:"
+    )
+    assert not classify(thread.replace("LAST", "Closing.")).matched
+    assert classify(
+        thread.replace("LAST", "Closing.").replace(":tada:", "not for me, still 401 on the rest")
+    ).matched
