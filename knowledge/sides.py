@@ -27,7 +27,8 @@ _SOURCE = (
     r"|\bkaynak\w*|\bl[äa]hde\w*|\bl[äa]htee\w*|\bforr[áa]s\w*|\bsurs[aăe]\b|\bzdroj\w*|" + _CJK_SOURCE
 )
 _OLD = (
-    r"\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bon-?prem(?:ises)?\s+source\b"
+    r"\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bon-?prem(?:ises)?\s+(?:source|side|end|project|environment)\b"
+    r"|\borigin\s+(?:side|server|endpoint|environment|org)\b"
     r"|\b(?:old|legacy)\s+(?:exchange|exch|server|box|environment|side|org|system|platform|host|provider)\b|\bsending\s+(?:tenant|side|org)\b|\b(?:moving|migrating)\s+(?:out\s+of|off)\b"
     r"|\b(?:the\s+)?one\s+we(?:'re|\s+are)\s+(?:moving|migrating|copying)\s+(?:from|off|out\s+of)\b"
     r"|\btenant\s+(?:antiguo|viejo|anterior|antigo|velho|ancien)\b|\b(?:alte[nrm]?|ancien|oude|vecchio)\s+tenant\b"
@@ -59,6 +60,7 @@ _DESCRIBED: dict[Side, Finder] = {
 }
 _SIDE_WORDS: dict[Side, str] = {
     "source": r"source|src|old[\s-]tenant|origin(?:al)?[\s-]tenant|from[\s-]side"
+    r"|origin\s+side|on-?prem(?:ises)?\s+side"
     r"|quell\w*|bron\w*|origen|origem|origine|sorgente|käll\w*|kilde\w*|źród(?:ł|l)\w*|kaynak\w*"
     r"|l[äa]hde\w*|l[äa]htee\w*|zdroj\w*|forr[áa]s\w*",
     "destination": r"destination\w*|destinasjon\w*|dest|dst|tgt|target|new[\s-]tenant|to[\s-]side"
@@ -94,7 +96,7 @@ _DECISIVE: dict[Side, tuple[Finder, ...]] = {
         rf"\b(?:checking|verifying|verify)\s+(?:the\s+)?(?:{words})\s+credentials",
         rf"\b(?:{words})(?:\s+(?:side|endpoint|tenant|admin|account|server|mailboxe?s?|users?|creds?|credentials"
         rf"|verify|verification|migration|sign-?in|login|pass|run|batch|sync|job)){{0,2}}"
-        rf"(?:\s+(?:for|of|at)\s+\S+)?\W{{0,4}}(?:is\s+|are\s+|keeps\s+|still\s+|now\s+)?"
+        rf"(?:\s+(?:for|of|at)\s+\S+)?\W{{0,4}}(?:is\s+|are\s+|keeps\s+|still\s+|now\s+|has\s+been\s+|have\s+been\s+)?"
         rf"(?:giving\s+|throwing\s+|returning\s+|showing\s+|getting\s+|gives\s+|throws\s+|returns\s+"
         rf"|says\s+|shows\s+|reports\s+|wirft\s+|gibt\s+|geeft\s+|donne\s+|d[aá]\s+)?{_FAILURE}"
         rf"|\b(?:{words})\s+side\s+only\b"

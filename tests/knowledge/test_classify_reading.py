@@ -85,6 +85,18 @@ def test_a_side_named_outright_beats_a_description_of_the_other() -> None:
     assert classify(described).endpoint == "destination"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MigrationWiz: the origin side has been unauthorized since the password rotation",
+        "the on-prem side now gives 401 Unauthorized on every mailbox in MigrationWiz",
+        "Exchange 2010 on-premises, 401 Unauthorized in MigrationWiz: the on-prem project is the one failing",
+    ],
+)
+def test_the_origin_or_on_premises_side_is_the_source(text: str) -> None:
+    assert classify(text).endpoint == "source"
+
+
 def test_another_http_error_in_migrationwiz_words_is_not_answered() -> None:
     stem = "Your migration failed while checking destination credentials. Http POST request failed - "
     assert not classify(stem + "503 Service Unavailable").matched
