@@ -28,7 +28,7 @@ _SOURCE = (
 )
 _OLD = (
     r"\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bon-?prem(?:ises)?\s+(?:source|side|end|project|environment)\b"
-    r"|\borigin\s+(?:side|server|endpoint|environment|org)\b"
+    r"|\borigin\s+(?:side|server|endpoint|environment|org|users?|accounts?|mailboxes|one\s?drives?|domain)\b"
     r"|\b(?:old|legacy)\s+(?:exchange|exch|server|box|environment|side|org|system|platform|host|provider)\b|\bsending\s+(?:tenant|side|org)\b|\b(?:moving|migrating)\s+(?:out\s+of|off)\b"
     r"|\b(?:the\s+)?one\s+we(?:'re|\s+are)\s+(?:moving|migrating|copying)\s+(?:from|off|out\s+of)\b"
     r"|\btenant\s+(?:antiguo|viejo|anterior|antigo|velho|ancien)\b|\b(?:alte[nrm]?|ancien|oude|vecchio)\s+tenant\b"
@@ -101,6 +101,7 @@ _DECISIVE: dict[Side, tuple[Finder, ...]] = {
         rf"|says\s+|shows\s+|reports\s+|wirft\s+|gibt\s+|geeft\s+|donne\s+|d[aá]\s+)?{_FAILURE}"
         rf"|\b(?:{words})\s+side\s+only\b"
         rf"|\b(?:{words})\s+is\s+the\s+(?:side|one|endpoint)\s+(?:that\s+(?:is\s+|keeps\s+)?)?{_FAILURE}",
+        rf"\b(?:{words})\s+(?:users?|mailboxes|accounts?|one\s?drives?)\s+(?:\S+\s+){{0,5}}?(?:fail\w*|401)",
         rf"\b{_FAILURE}\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:on|from|at|for|in|against|{_ON})\s+(?:the\s+)?(?:{words})"
         rf"|\b{_FAILURE}\s*[(\[]\s*(?:{words})\s*[)\]]",
     )

@@ -97,6 +97,14 @@ def test_the_origin_or_on_premises_side_is_the_source(text: str) -> None:
     assert classify(text).endpoint == "source"
 
 
+def test_users_of_a_side_said_to_fail_name_it_over_a_side_said_fine() -> None:
+    text = (
+        "MigrationWiz OneDrive project: the destination users without a personal site fail with 401, "
+        "the ones who already opened OneDrive in the new tenant are fine"
+    )
+    assert classify(text).endpoint == "destination"
+
+
 def test_another_http_error_in_migrationwiz_words_is_not_answered() -> None:
     stem = "Your migration failed while checking destination credentials. Http POST request failed - "
     assert not classify(stem + "503 Service Unavailable").matched
