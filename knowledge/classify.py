@@ -10,7 +10,7 @@ from functools import cache
 
 from knowledge.entries import entry_starts
 from knowledge.load import default_catalog
-from knowledge.matcher import Finder, Finders, FinderSet, Text
+from knowledge.matcher import Finder, Finders, FinderSet, Prefilter, Text
 from knowledge.model import Article, Catalog, Cause, Diagnosis, Gate, RankedCause, Side
 from knowledge.sides import SIDE_FINDERS, failing_side, side_failures
 from knowledge.slacktext import clean
@@ -408,9 +408,7 @@ class Classifier:
         self.catalog = catalog
         triggers = [f for a in catalog.articles for f in (*a.gate.unmistakable, *a.gate.failure)]
         # Every catalog pattern starts with a literal, so a text holding none of the gate's cannot match.
-        self._trigger_literals = tuple(
-            sorted({literal for finder in triggers for literal in finder.literals})
-        )
+        self._prefilter = Prefilter(triggers)
         self._order = {cause_id: index for index, cause_id in enumerate(catalog.causes)}
         self._finders = FinderSet(
             [*SIDE_FINDERS, *(f for article in catalog.articles for f in article.finders())]
@@ -426,7 +424,7 @@ class Classifier:
         if not prefix.isascii():
             prefix = unicodedata.normalize("NFKC", prefix)
         lowered = " ".join(prefix.split()).lower()
-        return any(literal in lowered for literal in self._trigger_literals)
+        return self._prefilter.may_match(lowered)
 
     def __call__(self, text: str, side_hint: Side | None = None, asked: bool = False) -> Diagnosis:
         """Classify `text`; `side_hint` is the failing side to assume when the text names none.

@@ -23,6 +23,8 @@ _MAX_HEADS = 256
 _SMALL_SET = 10
 _SELECTIVE = 12
 _LOOKUP = 9
+_SELECTIVE_HEAD = 5  # a leading literal this long is rare enough inside other words to look for anywhere
+_FEW_WORDS = 600  # up to this many characters, a text's words are looked up rather than each literal found
 _WORD_CACHE = 100_000  # words whose literals FinderSet remembers; forgotten all at once past this
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 # Japanese, Chinese and Korean letters are word characters to `re`, so "MWは401" or "401로" would hide the
@@ -294,6 +296,7 @@ class Finder:
             length = _key_length(literal)
             self._by_key.setdefault(length, {}).setdefault(literal[:length], []).append(literal)
         self.literals = frozenset(literal for literal, _ in heads)
+        self.heads = frozenset(heads)
         self.single_character_heads = sorted(literal for literal in at_word if len(literal) == 1)
         self.indexed = bool(heads)
 
@@ -392,6 +395,43 @@ def leftmost_outside(
         if not any(match.start() < stop and start < match.end() for start, stop in outside):
             return match
     return None
+
+
+class Prefilter:
+    """A cheap necessary condition for any of some finders to match in a text: one of their leading literals
+    stands there, and a short one at a word start where its finder needs one, so that "red" or "all" does
+    not pass every message that holds them inside a word ("shared", "tomorrow").
+
+    A channel message has few words: looking up each word's first letters among the literals' is quickest.
+    A long paste has hundreds: there, looking for each literal in the text is.
+    """
+
+    def __init__(self, finders: Iterable[Finder]) -> None:
+        heads = {head for finder in finders for head in finder.heads}
+        at_word: dict[str, set[str]] = {}
+        for literal, anchored in heads:
+            if anchored and _key_length(literal):
+                at_word.setdefault(literal[: _key_length(literal)], set()).add(literal)
+        self._at_word = {key: tuple(sorted(literals)) for key, literals in at_word.items()}
+        self._key_lengths = sorted({len(key) for key in self._at_word})
+        word_literals = {literal for literals in self._at_word.values() for literal in literals}
+        self._anywhere = tuple(sorted({literal for literal, _ in heads} - word_literals))
+        short = sorted(literal for literal in word_literals if len(literal) < _SELECTIVE_HEAD)
+        self._short = tuple((literal, re.compile(rf"\b{re.escape(literal)}")) for literal in short)
+        self._long = tuple(sorted({literal for literal, _ in heads} - set(short)))
+
+    def may_match(self, lower: str) -> bool:
+        """Whether `lower` (lowercased, white space single) may hold a match of one of the finders."""
+        if not lower.isascii():
+            lower = _SCRIPT_SEAM.sub(" ", lower)
+        if len(lower) <= _FEW_WORDS:
+            keys = {word[:length] for word in _WORD.findall(lower) for length in self._key_lengths}
+            return any(
+                literal in lower for key in keys.intersection(self._at_word) for literal in self._at_word[key]
+            ) or any(literal in lower for literal in self._anywhere)
+        return any(literal in lower and at_word.search(lower) for literal, at_word in self._short) or any(
+            literal in lower for literal in self._long
+        )
 
 
 class Finders(tuple[Finder, ...]):

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from knowledge.classify import MAX_ANALYSED_CHARS, classify, default_classifier
 from knowledge.load import default_catalog
+from tests.cases import OWN_CASES, read_cases
 
 FORMS = {"credentials-check-failed", "database-not-found", "basic-auth-disabled", "other-401"}
 FRAGMENTS = [
@@ -116,3 +117,33 @@ def test_talk_about_401s_is_left_alone_unless_the_bot_is_asked() -> None:
 def test_talk_that_says_the_failure_is_happening_now_is_answered() -> None:
     text = "writing the runbook while verify creds on the destination fails right now with 401 Unauthorized"
     assert classify(text).matched
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=20), max_size=40).map(" ".join))
+def test_a_text_the_prefilter_passes_over_is_never_answered(text: str) -> None:
+    """The inbox and the thread listener skip what may_match rejects, so it must be a necessary condition."""
+    classifier = default_classifier()
+    if not classifier.may_match(text):
+        assert not classifier(text, asked=True).matched
+
+
+def test_every_labelled_failure_passes_the_prefilter() -> None:
+    classifier = default_classifier()
+    missed = [
+        case["text"][:80]
+        for case in read_cases(OWN_CASES)
+        if case["matched"]
+        and classifier(case["text"], asked=True).matched
+        and not classifier.may_match(case["text"])
+    ]
+    assert missed == []
+
+
+def test_common_words_holding_a_short_literal_do_not_pass_the_prefilter() -> None:
+    classifier = default_classifier()
+    chatter = "shared the runbook tomorrow, all good, tired but fine. "
+    assert not classifier.may_match(chatter)
+    assert not classifier.may_match(chatter * 20)  # a long text is checked literal by literal instead
+    assert classifier.may_match("the source is still red in MigrationWiz")
+    assert classifier.may_match("MWは401です")  # Japanese joined to the code still shows its 401
