@@ -416,9 +416,8 @@ class Prefilter:
         self._key_lengths = sorted({len(key) for key in self._at_word})
         word_literals = {literal for literals in self._at_word.values() for literal in literals}
         self._anywhere = tuple(sorted({literal for literal, _ in heads} - word_literals))
-        short = sorted(literal for literal in word_literals if len(literal) < _SELECTIVE_HEAD)
-        self._short = tuple((literal, re.compile(rf"\b{re.escape(literal)}")) for literal in short)
-        self._long = tuple(sorted({literal for literal, _ in heads} - set(short)))
+        self._short = tuple(sorted(literal for literal in word_literals if len(literal) < _SELECTIVE_HEAD))
+        self._long = tuple(sorted({literal for literal, _ in heads} - set(self._short)))
 
     def may_match(self, lower: str) -> bool:
         """Whether `lower` (lowercased, white space single) may hold a match of one of the finders."""
@@ -429,9 +428,17 @@ class Prefilter:
             return any(
                 literal in lower for key in keys.intersection(self._at_word) for literal in self._at_word[key]
             ) or any(literal in lower for literal in self._anywhere)
-        return any(literal in lower and at_word.search(lower) for literal, at_word in self._short) or any(
+        return any(_starts_a_word(lower, literal) for literal in self._short) or any(
             literal in lower for literal in self._long
         )
+
+
+def _starts_a_word(text: str, literal: str) -> bool:
+    """Whether `literal` stands in `text` where a word begins, as a `\\b` before it would require."""
+    at = text.find(literal)
+    while at > 0 and (text[at - 1].isalnum() or text[at - 1] == "_"):
+        at = text.find(literal, at + 1)
+    return at >= 0
 
 
 class Finders(tuple[Finder, ...]):
