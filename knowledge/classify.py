@@ -195,8 +195,9 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     Talk or a fix named at the start ("Post-mortem:", "Documentation review") frames the message: then
     only the start itself can say the failure goes on ("still broken, not a post-mortem yet"), not an
     "again" in its middle. In a pasted thread or timeline, a fix told in a later entry is how the diagnosis
-    ended, or someone's story of another tenant: only the opening entry can say the failure is fixed, and
-    only there does an aside ("for the record", "noted in the KB") make the message talk. Past the opening,
+    ended, or someone's story of another tenant: only the opening entry can say the failure is fixed (or the
+    last one close the case, "verify passes, closing the ticket"), and only there does an aside ("for the
+    record", "noted in the KB") make the message talk. Past the opening,
     talk far from every failure mention is another item's ("the reseller training moved to Tuesday").
     When someone asked the bot directly (`asked`), an own failure mention is enough, even in talk about
     one or about one already fixed.
@@ -415,7 +416,8 @@ class Classifier:
         )
 
     def may_match(self, text: str) -> bool:
-        """A cheap necessary condition for a match: a gate phrase's leading literal is in the text.
+        """A cheap necessary condition for a match: a gate phrase's leading literal is in the text, and
+        a short one at a word start.
 
         The text is first made what the matcher sees: compatibility forms folded (full-width letters) and
         white space single ("Basic  Auth" across a line break).
