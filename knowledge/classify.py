@@ -197,8 +197,8 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     "again" in its middle. In a pasted thread or timeline, a fix told in a later entry is how the diagnosis
     ended, or someone's story of another tenant: only the opening entry can say the failure is fixed (or the
     last one close the case, "verify passes, closing the ticket"), and only there does an aside ("for the
-    record", "noted in the KB") make the message talk. Past the opening,
-    talk far from every failure mention is another item's ("the reseller training moved to Tuesday").
+    record", "noted in the KB") make the message talk. Past the opening, talk far from every failure
+    mention is another item's ("the reseller training moved to Tuesday").
     When someone asked the bot directly (`asked`), an own failure mention is enough, even in talk about
     one or about one already fixed.
     """
