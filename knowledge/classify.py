@@ -175,16 +175,29 @@ def _fixes(gate: Gate, text: Text) -> list[int]:
 _ACKNOWLEDGEMENT = 40  # a trailing entry shorter than this, name and time included, only reacts (":tada:")
 
 
+_UNDER_WAY_REACH = 80  # how soon after a fix the migration must be said to be moving again
+
+
 def _closed(gate: Gate, text: Text) -> bool:
-    """Whether the text's last entry, reactions after it aside, closes the case ("verify passes, closing the
-    ticket") and no failure, nor word of one going on, comes after."""
+    """Whether the text ends with the case solved, no failure nor word of one going on after: its last
+    entry, reactions after it aside, closes the case ("verify passes, closing the ticket"), or a later
+    entry tells the fix and the migration moving again ("verify green, delta running")."""
     spans = zip(text.entries, (*text.entries[1:], len(text.lower)), strict=True)
     last = max((start for start, end in spans if end - start >= _ACKNOWLEDGEMENT), default=0)
-    closings = [start for start, _ in _spans(gate.closings, text) if start >= last]
-    if not closings:
+    ends = [start for start, _ in _spans(gate.closings, text) if start >= last]
+    if len(text.entries) > 1:
+        moving = [start for start, _ in _spans(gate.under_way, text)]
+        ends += [
+            at
+            for fix in _fixes(gate, text)
+            if fix >= text.entries[1]
+            for at in moving
+            if fix < at <= fix + _UNDER_WAY_REACH
+        ]
+    if not ends:
         return False
     after = [start for start, _ in (*_spans(gate.failure, text), *_spans(gate.unresolved, text))]
-    return any(not any(at > closing for at in after) for closing in closings)
+    return any(not any(at > end for at in after) for end in ends)
 
 
 def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:

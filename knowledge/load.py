@@ -297,6 +297,7 @@ def load_article(folder: Traversable) -> Article:
             asides=gate.phrases("asides", optional=True),
             conditions=gate.phrases("conditions", optional=True),
             closings=gate.phrases("closings", optional=True),
+            under_way=gate.phrases("under_way", optional=True),
             disclaimers=gate.phrases("disclaimers", optional=True),
             other_error=gate.phrases("other_error", optional=True),
             names_the_error=gate.pattern("names_the_error"),

@@ -538,6 +538,17 @@ def test_a_timeline_whose_last_entry_closes_the_case_is_not_answered() -> None:
     assert classify(timeline.replace("LAST", "moving on to the archives")).matched
 
 
+def test_a_thread_ending_with_the_fix_and_the_migration_moving_again_is_not_answered() -> None:
+    thread = (
+        "Nell  10:30 AM\nOakridge destination went from green to 401 Unauthorized on the delta pass\n"
+        "Ivo  10:41 AM\nsecurity defaults? the tenant is three weeks old\n"
+        "Nell  11:05 AM\ncustomer disabled them, verify green, delta running :white_check_mark:"
+    )
+    assert not classify(thread).matched
+    assert classify(thread + "\nIvo  11:20 AM\nnot for the archives, those still fail with 401").matched
+    assert classify(thread.replace(", delta running", "")).matched  # the fix alone may be someone's story
+
+
 def test_reactions_after_the_closing_entry_leave_the_case_closed() -> None:
     thread = (
         "Lena  9:40 AM\nthe destination 401 from yesterday: customer excluded the migration admin from MFA\n"
