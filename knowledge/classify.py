@@ -119,11 +119,16 @@ def _own_failure(gate: Gate, text: Text, named: bool = False) -> bool:
     )
 
 
+def _within(spans: Spans, start: int, end: int) -> bool:
+    """Whether a span overlaps any of `spans`."""
+    return any(start < stop and begin < end for begin, stop in spans)
+
+
 def _goes_on(gate: Gate, text: Text, talk: Spans, before: int | None = None) -> bool:
     """Whether the text says the failure goes on ("still", "again"), outside talk about avoiding it
     ("so we don't hit it again"); with `before`, only where it says so before that point."""
     return any(
-        (before is None or start < before) and not any(start < stop and begin < end for begin, stop in talk)
+        (before is None or start < before) and not _within(talk, start, end)
         for start, end in _spans(gate.unresolved, text)
     )
 
@@ -196,7 +201,9 @@ def _closed(gate: Gate, text: Text) -> bool:
         ]
     if not ends:
         return False
-    after = [start for start, _ in (*_spans(gate.failure, text), *_spans(gate.unresolved, text))]
+    talk = _spans(gate.talk, text)  # "so we don't see this one again" does not reopen the case
+    going_on = [start for start, end in _spans(gate.unresolved, text) if not _within(talk, start, end)]
+    after = [*(start for start, _ in _spans(gate.failure, text)), *going_on]
     return any(not any(at > end for at in after) for end in ends)
 
 
