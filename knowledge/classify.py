@@ -36,7 +36,13 @@ def _snippet(text: Text, start: int, end: int) -> str:
 
 
 def _spans(finders: Finders, text: Text) -> Spans:
-    return tuple(sorted(match.span() for finder in finders.live(text) for match in finder.matches(text)))
+    """Where any of a phrase list matches, in order; found once per text, since the gate, the fixes and the
+    closing of a case ask for the same lists."""
+    spans = text.spans.get(finders)
+    if spans is None:
+        found = (match.span() for finder in finders.live(text) for match in finder.matches(text))
+        spans = text.spans[finders] = tuple(sorted(found))
+    return spans
 
 
 _FOREIGN_REACH = 300  # characters around a failure mention in which another system's name claims it

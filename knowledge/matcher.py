@@ -74,6 +74,7 @@ class Text:
         self.unsorted: set[Finder] = set()  # candidates not yet put in order
         self.found: dict[Finder, list[re.Match[str]]] = {}  # each finder's matches, once asked for
         self.leftmost: dict[Finder, re.Match[str] | None] = {}  # each finder's first match, once asked for
+        self.spans: dict[Finders, tuple[tuple[int, int], ...]] = {}  # each phrase list's matches, in order
 
     def prefixes(self, length: int) -> dict[str, list[str]]:
         """The distinct words keyed by their first `length` letters."""
