@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -138,6 +139,23 @@ def test_every_labelled_failure_passes_the_prefilter() -> None:
         and not classifier.may_match(case["text"])
     ]
     assert missed == []
+
+
+ORDINARY_CHATTER = [
+    "morning all, standup in 5",
+    "can someone review my PR? it's the one about the billing export",
+    "batch 3 finished overnight, 212 mailboxes, all green",
+    "EWS throttling policy looks fine on the source now",
+    "Quick q: do we bill the Contoso project hourly or fixed?",
+    "ok thanks, that fixed it :pray:",
+    "I'll be out tomorrow afternoon, dentist",
+]
+
+
+@pytest.mark.parametrize("message", ORDINARY_CHATTER)
+def test_ordinary_chatter_is_rejected_before_any_pattern_runs(message: str) -> None:
+    """The benchmark's chatter rate depends on this: a new phrase must not lead with a common word."""
+    assert not default_classifier().may_match(message)
 
 
 def test_common_words_holding_a_short_literal_do_not_pass_the_prefilter() -> None:
