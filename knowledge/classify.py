@@ -104,7 +104,7 @@ def _own_failure(gate: Gate, text: Text, named: bool = False) -> bool:
     it is said of a migration side ("401 on the source", whatever else the customer runs); with `named`,
     only one that names the error itself counts ("users fail" may be failing with a 500), not a document
     ("the 401 KB"). Where some mentions are rooms or a 401(k), a bare "401" needs an error word beside it."""
-    mentions = tuple(sorted(_spans(gate.failure, text)))
+    mentions = _spans(gate.failure, text)
     if named:
         mentions = tuple((start, end) for start, end in mentions if _names_the_error(gate, text, start, end))
     masks = _masks(gate, text, mentions)
@@ -184,8 +184,6 @@ def _fixes(gate: Gate, text: Text) -> list[int]:
 
 
 _ACKNOWLEDGEMENT = 40  # a trailing entry shorter than this, name and time included, only reacts (":tada:")
-
-
 _UNDER_WAY_REACH = 80  # how soon after a fix the migration must be said to be moving again
 
 
@@ -207,10 +205,11 @@ def _closed(gate: Gate, text: Text) -> bool:
         ]
     if not ends:
         return False
+    closed_at = max(ends)
     talk = _spans(gate.talk, text)  # "so we don't see this one again" does not reopen the case
     going_on = [start for start, end in _spans(gate.unresolved, text) if not _within(talk, start, end)]
     after = [*(start for start, _ in _spans(gate.failure, text)), *going_on]
-    return any(not any(at > end for at in after) for end in ends)
+    return all(at <= closed_at for at in after)
 
 
 def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
@@ -348,9 +347,7 @@ def _clue(
         return finder.first(text, outside=stock)
     for match in finder.matches(text):
         start, end = match.span()
-        if not any(start < stop and begin < end for begin, stop in stock) and not denials.deny(
-            start, end, negatable
-        ):
+        if not _within(stock, start, end) and not denials.deny(start, end, negatable):
             return match
     return None
 

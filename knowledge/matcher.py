@@ -296,10 +296,14 @@ class Finder:
         for literal in sorted({literal[:_LOOKUP] for literal in at_word}):
             length = _key_length(literal)
             self._by_key.setdefault(length, {}).setdefault(literal[:length], []).append(literal)
-        self.literals = frozenset(literal for literal, _ in heads)
         self.heads = frozenset(heads)
         self.single_character_heads = sorted(literal for literal in at_word if len(literal) == 1)
         self.indexed = bool(heads)
+
+    @property
+    def literals(self) -> frozenset[str]:
+        """Every leading literal a match may begin with."""
+        return frozenset(literal for literal, _ in self.heads)
 
     def literals_by_key(self) -> dict[int, dict[str, list[str]]]:
         """The literals this finder looks up at word starts, by index key and key length."""

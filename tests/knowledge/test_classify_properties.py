@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.classify import CHATTER
 from knowledge.classify import MAX_ANALYSED_CHARS, classify, default_classifier
 from knowledge.load import default_catalog
 from tests.cases import OWN_CASES, read_cases
@@ -141,18 +142,7 @@ def test_every_labelled_failure_passes_the_prefilter() -> None:
     assert missed == []
 
 
-ORDINARY_CHATTER = [
-    "morning all, standup in 5",
-    "can someone review my PR? it's the one about the billing export",
-    "batch 3 finished overnight, 212 mailboxes, all green",
-    "EWS throttling policy looks fine on the source now",
-    "Quick q: do we bill the Contoso project hourly or fixed?",
-    "ok thanks, that fixed it :pray:",
-    "I'll be out tomorrow afternoon, dentist",
-]
-
-
-@pytest.mark.parametrize("message", ORDINARY_CHATTER)
+@pytest.mark.parametrize("message", CHATTER)
 def test_ordinary_chatter_is_rejected_before_any_pattern_runs(message: str) -> None:
     """The benchmark's chatter rate depends on this: a new phrase must not lead with a common word."""
     assert not default_classifier().may_match(message)
