@@ -559,3 +559,19 @@ def test_reactions_after_the_closing_entry_leave_the_case_closed() -> None:
     assert classify(
         thread.replace("LAST", "Closing.").replace(":tada:", "not for me, still 401 on the rest")
     ).matched
+
+
+@pytest.mark.parametrize(
+    "working",
+    [
+        "portal login with the trimmed password works",
+        "login in a browser works when I type it by hand",
+        "the users log in fine with their current ones",
+    ],
+)
+def test_a_login_that_works_only_with_the_corrected_password_points_at_the_stored_one(working: str) -> None:
+    paste = (
+        "source verify 401 Unauthorized for 3 users. The endpoint's password was pasted from the customer's "
+        f"spreadsheet with a trailing space; {working}."
+    )
+    assert classify(paste).causes[0].id == "wrong-credentials"
