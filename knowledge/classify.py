@@ -184,25 +184,30 @@ def _fixes(gate: Gate, text: Text) -> list[int]:
 
 
 _ACKNOWLEDGEMENT = 40  # a trailing entry shorter than this, name and time included, only reacts (":tada:")
-_UNDER_WAY_REACH = 80  # how soon after a fix the migration must be said to be moving again
+_UNDER_WAY_REACH = 80  # how near a fix the migration must be said to be moving again
 
 
 def _closed(gate: Gate, text: Text) -> bool:
     """Whether the text ends with the case solved, no failure nor word of one going on after: its last
-    entry, reactions after it aside, closes the case ("verify passes, closing the ticket"), or a later
-    entry tells the fix and the migration moving again ("verify green, delta running")."""
+    entry, reactions after it aside, closes the case ("verify passes, closing the ticket"), or a fix or the
+    credential check passing sits beside the migration moving again ("re-verify ✅, migration running"),
+    unless said under a condition ("once verify passes, the pass starts")."""
     spans = zip(text.entries, (*text.entries[1:], len(text.lower)), strict=True)
     last = max((start for start, end in spans if end - start >= _ACKNOWLEDGEMENT), default=0)
     ends = [start for start, _ in _spans(gate.closings, text) if start >= last]
-    if len(text.entries) > 1:
-        moving = [start for start, _ in _spans(gate.under_way, text)]
-        ends += [
-            at
-            for fix in _fixes(gate, text)
-            if fix >= text.entries[1]
-            for at in moving
-            if fix < at <= fix + _UNDER_WAY_REACH
-        ]
+    conditions = [end for _, end in _spans(gate.conditions, text)]
+    passes = [
+        start
+        for start, _ in _spans(gate.checks_pass, text)
+        if not any(0 <= start - at <= _CONDITION_REACH for at in conditions)
+    ]
+    moving = [start for start, _ in _spans(gate.under_way, text)]
+    ends += [
+        max(fix, at)
+        for fix in [*_fixes(gate, text), *passes]
+        for at in moving
+        if abs(at - fix) <= _UNDER_WAY_REACH
+    ]
     if not ends:
         return False
     closed_at = max(ends)

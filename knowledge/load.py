@@ -298,6 +298,7 @@ def load_article(folder: Traversable) -> Article:
             conditions=gate.phrases("conditions", optional=True),
             closings=gate.phrases("closings", optional=True),
             under_way=gate.phrases("under_way", optional=True),
+            checks_pass=gate.phrases("checks_pass", optional=True),
             disclaimers=gate.phrases("disclaimers", optional=True),
             other_error=gate.phrases("other_error", optional=True),
             names_the_error=gate.pattern("names_the_error"),

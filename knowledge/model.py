@@ -100,6 +100,7 @@ class Gate:
     conditions: Finders = _NONE
     closings: Finders = _NONE
     under_way: Finders = _NONE
+    checks_pass: Finders = _NONE
     # Searched within one mention or near it, where the article gives them:
     # what in a failure mention names the error itself (401, an AADSTS code), not only that something failed;
     names_the_error: re.Pattern[str] | None = None

@@ -575,3 +575,11 @@ def test_a_login_that_works_only_with_the_corrected_password_points_at_the_store
         f"spreadsheet with a trailing space; {working}."
     )
     assert classify(paste).causes[0].id == "wrong-credentials"
+
+
+def test_the_check_passing_beside_the_migration_moving_closes_even_a_one_line_recap() -> None:
+    recap = "Northwind dest 401 Unauthorized at 09:10; admin lacked impersonation, role given at 10:40, END"
+    assert not classify(recap.replace("END", "re-verify ✅, migration running 212/212")).matched
+    assert not classify(recap.replace("END", "migration running again and verify passes for all")).matched
+    assert classify(recap.replace("END", "the migration starts once verify passes")).matched
+    assert classify(recap.replace("END", "verify passes, migration running; 12 leavers still 401")).matched
