@@ -583,3 +583,23 @@ def test_the_check_passing_beside_the_migration_moving_closes_even_a_one_line_re
     assert not classify(recap.replace("END", "migration running again and verify passes for all")).matched
     assert classify(recap.replace("END", "the migration starts once verify passes")).matched
     assert classify(recap.replace("END", "verify passes, migration running; 12 leavers still 401")).matched
+
+
+def test_a_password_said_not_to_have_expired_is_no_clue_to_expiry() -> None:
+    paste = "dest verify 401 for all users. Checked: password STATE, GA role assigned, no other changes"
+    assert classify(paste.replace("STATE", "expired")).causes[0].id == "password-change-required"
+    for state in ("not expired", "hasn't expired", "is not expired"):
+        ranked = {cause.id: cause for cause in classify(paste.replace("STATE", state)).causes}
+        assert not ranked["password-change-required"].from_text
+
+
+def test_a_customer_guess_answered_nope_is_ruled_out() -> None:
+    paste = (
+        "source verify 401 at the evening peak. Customer thinks it's the admin password expiring. ANSWER the "
+        "old 2010 CAS is swapping and perfmon shows memory exhausted"
+    )
+    ranked = [cause.id for cause in classify(paste.replace("ANSWER", "Nope —")).causes]
+    assert ranked[0] == "overutilized-server"
+    assert "password-change-required" not in ranked[:2]
+    rhetorical = classify("401 DatabaseNotFoundException tgt, mbxs just created — wait 24h or nah?")
+    assert rhetorical.causes[0].id == "new-account-provisioning"
