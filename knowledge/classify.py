@@ -325,13 +325,22 @@ def _ruled_out_lists(article: Article, text: Text) -> Spans:
 
 
 _ANSWER_OPENING = 30  # a "no" this near a reply's start, past its name and time, answers the reply before
+_INLINE_ANSWER = re.compile(r"\?[\s→>:=–—-]{0,6}$")  # "MFA? no.", "Entra Connect? → No,"
+_QUESTION_START = ".!?\n→"
 
 
 def _questions_answered_no(article: Article, text: Text) -> Spans:
-    """The questions of a reply that the next one answers with a no ("wrong pw?" / "nope, I can log in"):
-    each from its sentence's start to its question mark."""
+    """The questions answered with a no: in a pasted thread, those of the reply before the one that opens
+    with it ("wrong pw?" / "nope, I can log in"), each from its sentence's start to its question mark; in
+    one line, the question right before it ("MFA? no. Entra Connect? → No, cloud-only")."""
     questions = []
     for start, _ in _spans(article.no_answers, text):
+        inline = _INLINE_ANSWER.search(text.lower, max(0, start - 8), start)
+        if inline:
+            mark = inline.start()
+            opening = max(text.lower.rfind(stop, 0, mark) for stop in _QUESTION_START)
+            questions.append((opening + 1, mark))
+            continue
         entry = _entry_index(text, start)
         if entry < 2 or start - text.entries[entry - 1] > _ANSWER_OPENING:
             continue

@@ -603,3 +603,12 @@ def test_a_customer_guess_answered_nope_is_ruled_out() -> None:
     assert "password-change-required" not in ranked[:2]
     rhetorical = classify("401 DatabaseNotFoundException tgt, mbxs just created — wait 24h or nah?")
     assert rhetorical.causes[0].id == "new-account-provisioning"
+
+
+def test_a_question_answered_no_on_the_same_line_is_ruled_out() -> None:
+    line = "Is this Entra Connect? ANSWER cloud-only, made in the portal last night at 23:00. still 401 today"
+    ranked = {cause.id: cause for cause in classify(line.replace("ANSWER", "→ No,")).causes}
+    assert not ranked["entra-connect-mailbox"].from_text
+    assert classify(line.replace("ANSWER", "→ No,")).causes[0].id == "new-account-provisioning"
+    ranked = {cause.id: cause for cause in classify(line.replace("ANSWER", "→ Yes,")).causes}
+    assert ranked["entra-connect-mailbox"].from_text
