@@ -612,3 +612,20 @@ def test_a_question_answered_no_on_the_same_line_is_ruled_out() -> None:
     assert classify(line.replace("ANSWER", "→ No,")).causes[0].id == "new-account-provisioning"
     ranked = {cause.id: cause for cause in classify(line.replace("ANSWER", "→ Yes,")).causes}
     assert ranked["entra-connect-mailbox"].from_text
+
+
+@pytest.mark.parametrize(
+    "failing",
+    [
+        "every user fails",
+        "only her row fails",
+        "mw OD project fails",
+        "verify creds bombs",
+        "EWS rejecting our creds on random mbxs",
+        "the random unauthorizeds went down, not gone",
+        "those are the red ones",
+    ],
+)
+def test_terse_failures_told_without_the_number(failing: str) -> None:
+    assert classify(f"dest admin has no ApplicationImpersonation, {failing}").matched
+    assert not classify("dest admin has no ApplicationImpersonation").matched
