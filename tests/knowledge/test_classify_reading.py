@@ -629,3 +629,12 @@ def test_a_question_answered_no_on_the_same_line_is_ruled_out() -> None:
 def test_terse_failures_told_without_the_number(failing: str) -> None:
     assert classify(f"dest admin has no ApplicationImpersonation, {failing}").matched
     assert not classify("dest admin has no ApplicationImpersonation").matched
+
+
+def test_thanks_for_help_with_the_401_is_no_failure_after_the_fix() -> None:
+    update = (
+        "Update: customer re-entered the source password, verify creds is green and the first pass completed."
+        " Thanks <@U03XYZ9> for THANKS!"
+    )
+    assert not classify(update.replace("THANKS", "the help on the 401")).matched
+    assert classify(update.replace("THANKS", "the help, but the dest still 401s")).matched
