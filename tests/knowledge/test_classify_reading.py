@@ -638,3 +638,11 @@ def test_thanks_for_help_with_the_401_is_no_failure_after_the_fix() -> None:
     )
     assert not classify(update.replace("THANKS", "the help on the 401")).matched
     assert classify(update.replace("THANKS", "the help, but the dest still 401s")).matched
+
+
+def test_a_whole_batch_failing_and_a_step_skipped_in_the_runbook_are_live_failures() -> None:
+    assert classify("impersonation never assigned on the source endpoint. whole batch 401").matched
+    assert not classify("standup moved to meeting room 401, bring the batch 401 badges").matched
+    skipped = "the pre-provision OneDrive step got skipped in the runbook for the target tenant. 401 on 120"
+    assert classify(skipped).matched
+    assert not classify("updating the runbook for the 401 Unauthorized errors this week").matched
