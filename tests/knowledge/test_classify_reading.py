@@ -646,3 +646,15 @@ def test_a_whole_batch_failing_and_a_step_skipped_in_the_runbook_are_live_failur
     skipped = "the pre-provision OneDrive step got skipped in the runbook for the target tenant. 401 on 120"
     assert classify(skipped).matched
     assert not classify("updating the runbook for the 401 Unauthorized errors this week").matched
+
+
+def test_the_other_users_verifying_green_is_no_fix_and_the_tool_still_saying_401_goes_on() -> None:
+    paste = "the 401s on Alpine: the failing ones are the 14 users HR added today, the other 200 verify green"
+    assert classify(paste).matched
+    assert classify(paste).causes[0].id == "new-account-provisioning"
+    vault = (
+        "they rotated the admin password and kept the old one in the project, MW still says 401 on verify. "
+        "Don't re-run verify until the endpoint is fixed."
+    )
+    assert classify(vault).matched
+    assert not classify("the KB page for the 401 suite still says Azure AD, can docs fix it?").matched
