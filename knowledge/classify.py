@@ -325,8 +325,10 @@ def _ruled_out_lists(article: Article, text: Text) -> Spans:
 
 
 _ANSWER_OPENING = 30  # a "no" this near a reply's start, past its name and time, answers the reply before
-_INLINE_ANSWER = re.compile(r"\?[\s→>:=–—-]{0,6}$")  # "MFA? no.", "Entra Connect? → No,"
+_INLINE_ANSWER = re.compile(r"\?\s*(?:a\s*:)?[\s→>:=–—-]{0,6}$")  # "MFA? no.", "Connect? → No,", "MFA? A: no"
 _QUESTION_START = ".!?\n→"
+# "does it have ApplicationImpersonation? no" confirms what is missing rather than ruling it out
+_ASKS_WHAT_IT_HOLDS = re.compile(r"\b(?:have|has|had|hold|holds|got)\b")
 
 
 def _questions_answered_no(article: Article, text: Text) -> Spans:
@@ -339,7 +341,8 @@ def _questions_answered_no(article: Article, text: Text) -> Spans:
         if inline:
             mark = inline.start()
             opening = max(text.lower.rfind(stop, 0, mark) for stop in _QUESTION_START)
-            questions.append((opening + 1, mark))
+            if not _ASKS_WHAT_IT_HOLDS.search(text.lower, opening + 1, mark):
+                questions.append((opening + 1, mark))
             continue
         entry = _entry_index(text, start)
         if entry < 2 or start - text.entries[entry - 1] > _ANSWER_OPENING:

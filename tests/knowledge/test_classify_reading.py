@@ -658,3 +658,40 @@ def test_the_other_users_verifying_green_is_no_fix_and_the_tool_still_saying_401
     )
     assert classify(vault).matched
     assert not classify("the KB page for the 401 suite still says Azure AD, can docs fix it?").matched
+
+
+def test_the_sign_in_log_blaming_security_defaults_names_them_over_plain_mfa() -> None:
+    paste = (
+        "Sign-in log for the source admin: Conditional Access tab is empty, Authentication Details say "
+        '"MFA required by Security defaults". MigrationWiz: 401 Unauthorized checking source credentials.'
+    )
+    assert classify(paste).causes[0].id == "security-defaults"
+
+
+def test_a_password_expiry_period_the_project_outlasted_points_at_expiry() -> None:
+    paste = (
+        "180 days since the target svc account was created and their policy expires passwords at 180. "
+        "the prestage ran fine, tonight's final pass 401s on verify"
+    )
+    assert classify(paste).causes[0].id == "password-change-required"
+
+
+def test_an_account_said_to_hold_impersonation_is_no_clue_that_it_lacks_it() -> None:
+    paste = (
+        "all 212 users fail 401 Unauthorized. Creds are good, no MFA. admin is GA and HOLDS. "
+        "no client id / tenant id in the project, it still tries legacy auth"
+    )
+    assert classify(paste.replace("HOLDS", "has ApplicationImpersonation")).causes[0].id == (
+        "modern-auth-not-configured"
+    )
+    lacks = classify(paste.replace("HOLDS", "nobody has ApplicationImpersonation")).causes
+    assert lacks[0].id == "insufficient-permissions"
+
+
+def test_a_question_and_answer_list_rules_out_what_was_answered_no() -> None:
+    paste = (
+        "Q: pw right? A: yes, logged into the portal\nQ: MFA? A: no\n"
+        "Q: does the account actually have ApplicationImpersonation? A: no, role assignment list is empty.\n"
+        "→ dest still 401"
+    )
+    assert classify(paste).causes[0].id == "insufficient-permissions"
