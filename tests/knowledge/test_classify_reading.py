@@ -694,4 +694,6 @@ def test_a_question_and_answer_list_rules_out_what_was_answered_no() -> None:
         "Q: does the account actually have ApplicationImpersonation? A: no, role assignment list is empty.\n"
         "→ dest still 401"
     )
-    assert classify(paste).causes[0].id == "insufficient-permissions"
+    causes = classify(paste).causes
+    assert causes[0].id == "insufficient-permissions"
+    assert not next(cause for cause in causes if cause.id == "mfa-required").from_text
