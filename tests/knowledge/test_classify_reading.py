@@ -690,10 +690,11 @@ def test_an_account_said_to_hold_impersonation_is_no_clue_that_it_lacks_it() -> 
 
 def test_a_question_and_answer_list_rules_out_what_was_answered_no() -> None:
     paste = (
-        "Q: pw right? A: yes, logged into the portal\nQ: MFA? A: no\n"
+        "Q: pw right? A: yes, logged into the portal\nQ: MFA? A: no.\n"
         "Q: does the account actually have ApplicationImpersonation? A: no, role assignment list is empty.\n"
         "→ dest still 401"
     )
     causes = classify(paste).causes
     assert causes[0].id == "insufficient-permissions"
+    assert any("'ApplicationImpersonation'" in said for said in causes[0].evidence)
     assert not next(cause for cause in causes if cause.id == "mfa-required").from_text
