@@ -698,3 +698,9 @@ def test_a_question_and_answer_list_rules_out_what_was_answered_no() -> None:
     assert causes[0].id == "insufficient-permissions"
     assert any("'ApplicationImpersonation'" in said for said in causes[0].evidence)
     assert not next(cause for cause in causes if cause.id == "mfa-required").from_text
+
+
+def test_a_login_that_fails_with_the_endpoints_password_is_a_failure() -> None:
+    paste = "pretty sure the dest endpoint pw has a trailing space from copy/paste, typing it in the browser "
+    assert classify(paste + "login also fails").causes[0].id == "wrong-credentials"
+    assert not classify(paste + "login is next on my list").matched
