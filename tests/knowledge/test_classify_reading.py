@@ -704,3 +704,63 @@ def test_a_login_that_fails_with_the_endpoints_password_is_a_failure() -> None:
     paste = "pretty sure the dest endpoint pw has a trailing space from copy/paste, typing it in the browser "
     assert classify(paste + "login also fails").causes[0].id == "wrong-credentials"
     assert not classify(paste + "login is next on my list").matched
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "re-ran verify: passes for all 212 users, migration running :rocket:",
+        "re-verified this morning: passes. migration running now :tada:",
+        "Verify erfolgreich, Migration läuft. Kann zu.",
+        "verify geslaagd, alle 80 mailboxen lopen nu :tada:",
+        "re-ran verify, all green. first pass 40% done",
+    ],
+)
+def test_a_re_verify_passing_with_the_migration_moving_closes_the_case(ending: str) -> None:
+    recap = "Litware dest 401 Unauthorized on all users; the admin's PIM role had lapsed, activated it. "
+    assert not classify(recap + ending).matched
+    assert classify(recap + "re-ran verify: still 401").matched
+
+
+def test_401s_that_cleared_as_expected_are_a_closed_case() -> None:
+    update = "yesterday's 401s on the new mailboxes cleared overnight as expected, all 80 verified"
+    assert not classify(update + " this morning and passes are running").matched
+    assert classify("the 401s on the freshly created mailboxes are still there, 80 users").matched
+
+
+def test_a_rundown_value_can_rule_its_clue_out() -> None:
+    rundown = (
+        "Rundown on the Wingtip destination 401: password correct, MFA not registered, Security Defaults "
+        "disabled, password expiry: VALUE. Before the password box I'm asked whether it's my work/school "
+        "account or a personal one. Verify still fails."
+    )
+    assert classify(rundown.replace("VALUE", "never expires")).causes[0].id == "account-picker"
+    ranked = {cause.id: cause for cause in classify(rundown.replace("VALUE", "never expires")).causes}
+    assert not ranked["password-change-required"].from_text
+
+
+def test_the_tools_auth_errors_and_a_live_item_in_a_status_roundup_are_failures() -> None:
+    assert classify("customer escalated — mw throwing auth errors since this morning, dest").matched
+    roundup = (
+        "Status roundup:\n• Adatum — 1,200 mailboxes done, final pass tonight\n• Relecloud — waiting on DNS\n"
+        "• Woodgrove — all users failing 401 Unauthorized on the destination since this morning\n"
+        "• Lamna — SOW signed, kickoff call Tuesday\n• Tailspin — asked about moving Teams chats"
+    )
+    assert classify(roundup).matched
+
+
+def test_another_tools_401_and_a_request_for_the_kb_link() -> None:
+    backup = "our backup tool's nightly job is erroring 401 Unauthorized again, its client secret ran out"
+    assert not classify(backup).matched
+    forwarded = (
+        "Fwd from the customer: we skipped the app registration. Now every mailbox shows a red 401 on the "
+        "destination when we click Verify Credentials. Anyone have the link to the EWS app-registration KB?"
+    )
+    assert classify(forwarded).causes[0].id == "modern-auth-not-configured"
+
+
+def test_second_factor_and_new_accounts_in_other_languages() -> None:
+    russian = "на учётке админа включили двухфакторку, просит код из приложения. Проверка: 401 Unauthorized"
+    assert classify(russian).causes[0].id == "mfa-required"
+    vietnamese = "Mấy user mới tạo sáng nay trên tenant đích báo 401, user cũ thì bình thường."
+    assert classify(vietnamese).causes[0].id == "new-account-provisioning"
