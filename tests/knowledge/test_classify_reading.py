@@ -764,3 +764,14 @@ def test_second_factor_and_new_accounts_in_other_languages() -> None:
     assert classify(russian).causes[0].id == "mfa-required"
     vietnamese = "Mấy user mới tạo sáng nay trên tenant đích báo 401, user cũ thì bình thường."
     assert classify(vietnamese).causes[0].id == "new-account-provisioning"
+
+
+@pytest.mark.parametrize(
+    "kb_talk",
+    [
+        "Drafting the KB update: should the DatabaseNotFoundException 401 section mention Entra first?",
+        "Ho aggiornato la KB interna sul `DatabaseNotFoundException - 401 Unauthorized`: aggiunto Entra.",
+    ],
+)
+def test_drafting_or_updating_the_kb_is_talk(kb_talk: str) -> None:
+    assert not classify(kb_talk).matched
