@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -165,10 +166,9 @@ def _fixes(gate: Gate, text: Text) -> list[int]:
     fix); near the start, no later one in its own entry ("update: all good now" above the quoted thread);
     and not one said under a condition ("resume only after verify is green", "in case it starts working
     again")."""
-    said = sorted(_spans(gate.resolved, text) + _spans(gate.closings, text))
+    said = _unconditional(gate, text, sorted(_spans(gate.resolved, text) + _spans(gate.closings, text)))
     if not said:
         return []
-    conditions = [end for _, end in _spans(gate.conditions, text)]
     failures = [start for start, _ in _spans(gate.failure, text)]
 
     def followed(start: int, end: int) -> bool:
@@ -178,8 +178,19 @@ def _fixes(gate: Gate, text: Text) -> list[int]:
     return [
         start
         for start, end in said
-        if (start < max(_OPENING, min(text.headline_end, _FRAME)) or not followed(start, end))
-        and not any(0 <= start - at <= _CONDITION_REACH for at in conditions)
+        if start < max(_OPENING, min(text.headline_end, _FRAME)) or not followed(start, end)
+    ]
+
+
+def _unconditional(gate: Gate, text: Text, said: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans not said under a condition ending just before them ("only after verify is green")."""
+    if not said:
+        return []
+    conditions = [end for _, end in _spans(gate.conditions, text)]
+    return [
+        (start, end)
+        for start, end in said
+        if not any(0 <= start - at <= _CONDITION_REACH for at in conditions)
     ]
 
 
@@ -195,12 +206,7 @@ def _closed(gate: Gate, text: Text) -> bool:
     spans = zip(text.entries, (*text.entries[1:], len(text.lower)), strict=True)
     last = max((start for start, end in spans if end - start >= _ACKNOWLEDGEMENT), default=0)
     ends = [start for start, _ in _spans(gate.closings, text) if start >= last]
-    conditions = [end for _, end in _spans(gate.conditions, text)]
-    passes = [
-        start
-        for start, _ in _spans(gate.checks_pass, text)
-        if not any(0 <= start - at <= _CONDITION_REACH for at in conditions)
-    ]
+    passes = [start for start, _ in _unconditional(gate, text, _spans(gate.checks_pass, text))]
     moving = [start for start, _ in _spans(gate.under_way, text)]
     ends += [
         max(fix, at)
@@ -326,7 +332,7 @@ def _ruled_out_lists(article: Article, text: Text) -> Spans:
 
 _ANSWER_OPENING = 30  # a "no" this near a reply's start, past its name and time, answers the reply before
 _INLINE_ANSWER = re.compile(r"\?\s*(?:a\s*:)?[\s→>:=–—-]{0,6}$")  # "MFA? no.", "Connect? → No,", "MFA? A: no"
-_QUESTION_START = ".!?\n→"
+_QUESTION_START = ".!?→"
 # "does it have ApplicationImpersonation? no" confirms what is missing rather than ruling it out
 _ASKS_WHAT_IT_HOLDS = re.compile(r"\b(?:have|has|had|hold|holds|got)\b")
 
