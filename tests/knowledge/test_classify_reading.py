@@ -775,3 +775,20 @@ def test_second_factor_and_new_accounts_in_other_languages() -> None:
 )
 def test_drafting_or_updating_the_kb_is_talk(kb_talk: str) -> None:
     assert not classify(kb_talk).matched
+
+
+@pytest.mark.parametrize(
+    "failing",
+    [
+        "3 ppl fail cred check",
+        "still 401 after re-running verify twice",
+        "that's why MW is bouncing off",
+        "every user in the project shows cred failure",
+        "mwiz still can't get in",
+        "mw can't read their drives",
+        "only one failing",
+    ],
+)
+def test_more_terse_failures(failing: str) -> None:
+    assert classify(f"enduser creds mode, pws in their csv are from before the reset. {failing}").matched
+    assert not classify("enduser creds mode, pws in their csv are from before the reset.").matched
