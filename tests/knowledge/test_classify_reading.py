@@ -792,3 +792,61 @@ def test_drafting_or_updating_the_kb_is_talk(kb_talk: str) -> None:
 def test_more_terse_failures(failing: str) -> None:
     assert classify(f"enduser creds mode, pws in their csv are from before the reset. {failing}").matched
     assert not classify("enduser creds mode, pws in their csv are from before the reset.").matched
+
+
+def test_a_forced_reset_by_the_helpdesk_leaves_the_old_password_in_the_endpoint() -> None:
+    helpdesk = "their helpdesk did a forced reset of every privileged account yesterday. 401 on source verify"
+    assert classify(helpdesk).causes[0].id == "wrong-credentials"
+    first_login = "~40 users 401 on end-user creds, all temp pws, forced reset on first login"
+    assert classify(first_login).causes[0].id == "password-change-required"
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "ran Request-SPOPersonalSite overnight, today every user verified fine. Migration in progress.",
+        "13:50 re-ran verify — credentials verified, migration running now",
+    ],
+)
+def test_every_user_verified_with_the_migration_moving_is_a_closed_case(ending: str) -> None:
+    assert not classify(
+        f"Yesterday's OneDrive 401s on the destination were unprovisioned sites; {ending}"
+    ).matched
+
+
+@pytest.mark.parametrize(
+    "talk",
+    [
+        "heads-up for next month's Litware onboarding: Exchange 2010 on one server, so we'll probably see "
+        "those overutilized-resources 401s if we run 50 concurrent",
+        "Opened a docs PR to update our copy of the 401 Unauthorized KB: screenshots still show Azure AD",
+    ],
+)
+def test_plans_and_docs_prs_are_talk(talk: str) -> None:
+    assert not classify(talk).matched
+
+
+@pytest.mark.parametrize(
+    ("paste", "cause"),
+    [
+        (
+            "Das Passwort des Quell-Admins wurde gestern geändert, niemand hat den Endpoint nachgezogen. "
+            "Seitdem 401 Unauthorized bei Verify Credentials.",
+            "wrong-credentials",
+        ),
+        (
+            "ソース側アカウントのパスワードが90日ポリシーで昨日失効。MigrationWiz は 401。",
+            "password-change-required",
+        ),
+        (
+            "오늘부터 대상 사용자 전원이 401 입니다. 관리자가 MFA 등록을 '건너뛰기' 했다고 하네요.",
+            "security-defaults",
+        ),
+        (
+            "dest mailboxes are <3h old, 401 on about half of them, the rest went through fine",
+            "new-account-provisioning",
+        ),
+    ],
+)
+def test_round_53_clues(paste: str, cause: str) -> None:
+    assert classify(paste).causes[0].id == cause
