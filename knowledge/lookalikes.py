@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 from knowledge.matcher import Finder, Text, leftmost_outside
 
-MIN_LENGTH = 8  # shorter names ("ab.com", "ac.com") are different names, not one mistyped
+MIN_LENGTH = 5  # shorter names ("adat", "adam") are different names, not one mistyped
+ONE_SLIP_BELOW = 8  # names shorter than this may differ by one slip ("contso"), longer ones by two
 MAX_EDITS = 2
 _DIGITS = str.maketrans("", "", "0123456789")
 
@@ -37,24 +38,33 @@ def edits(first: str, second: str, limit: int = MAX_EDITS) -> int:
 
 
 def lookalike(first: str, second: str) -> bool:
-    """Two names one or two typing slips apart, where the slip is not just a number (tenant1, tenant2)."""
-    if first == second or min(len(first), len(second)) < MIN_LENGTH:
+    """Two names a typing slip apart (two in long names), where the slip is not just a number (tenant1,
+    tenant2)."""
+    shorter = min(len(first), len(second))
+    if first == second or shorter < MIN_LENGTH:
         return False
     if first.translate(_DIGITS) == second.translate(_DIGITS):
         return False
-    return edits(first, second) <= MAX_EDITS
+    limit = 1 if shorter < ONE_SLIP_BELOW else MAX_EDITS
+    return edits(first, second, limit) <= limit
+
+
+def _name(match: re.Match[str]) -> str:
+    """The name a match holds: its last captured group ("@(contso)", "tenant is (contoso)"), or all of it."""
+    return (match.group(match.lastindex) if match.lastindex else match.group()).lower()
 
 
 class LookalikeFinder(Finder):
-    """Matches of its pattern that have a lookalike among the text's other matches of it."""
+    """Matches of its pattern that have a lookalike among the text's other matches of it, compared by the
+    name each captures."""
 
     def _scan(self, text: Text) -> Iterator[re.Match[str]]:
         found = list(super()._scan(text))
-        names = {match.group().lower() for match in found}
+        names = {_name(match) for match in found}
         if len(names) < 2:
             return
         for match in found:
-            name = match.group().lower()
+            name = _name(match)
             if any(lookalike(name, other) for other in names):
                 yield match
 

@@ -32,7 +32,7 @@ def test_edits_count_slips_up_to_the_limit(first: str, second: str, count: int) 
         ("wingtiptoys.onmicrosoft.com", "wingtiptoy.onmicrosoft.com", True),
         ("tenant1.onmicrosoft.com", "tenant2.onmicrosoft.com", False),  # numbered tenants, not a typo
         ("fabrikam.com", "fabrikamgroup.com", False),  # two tenants of one customer
-        ("ab.com", "ac.com", False),  # too short to call one a slip of the other
+        ("adatm", "adat", False),  # too short to call one a slip of the other
     ],
 )
 def test_lookalikes_are_typing_slips_not_other_names(first: str, second: str, alike: bool) -> None:
@@ -55,3 +55,29 @@ def test_a_mistyped_domain_beside_the_real_one_points_at_wrong_credentials() -> 
     diagnosis = classify(pasted)
     assert diagnosis.causes[0].id == "wrong-credentials"
     assert any("two nearly identical ways" in line for line in diagnosis.causes[0].evidence)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "alike"),
+    [
+        ("contso", "contoso", True),  # one slip in a short name
+        ("contosso", "contoso", True),
+        ("contso", "contosoo", False),  # two slips are too many for a name this short
+        ("adatum", "adatum1", False),
+        ("abcd", "abce", False),
+    ],
+)
+def test_short_names_may_differ_by_one_slip(first: str, second: str, alike: bool) -> None:
+    assert lookalike(first, second) is alike
+
+
+def test_an_address_mistyping_the_tenants_name_points_at_wrong_credentials() -> None:
+    paste = "dest endpoint admin is `migadmin@contso.onmicrosoft.com`, verify gives 401. tenant is NAME."
+    diagnosis = classify(paste.replace("NAME", "contoso"))
+    assert diagnosis.causes[0].id == "wrong-credentials"
+    assert any("two nearly identical ways" in line for line in diagnosis.causes[0].evidence)
+    assert not any(
+        "two nearly identical" in line
+        for cause in classify(paste.replace("NAME", "fabrikam")).causes
+        for line in cause.evidence
+    )
