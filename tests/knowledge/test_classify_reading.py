@@ -850,3 +850,42 @@ def test_plans_and_docs_prs_are_talk(talk: str) -> None:
 )
 def test_round_53_clues(paste: str, cause: str) -> None:
     assert classify(paste).causes[0].id == cause
+
+
+def test_a_company_called_adventure_works_is_no_fix() -> None:
+    paste = (
+        "Adventure Works again.\n```Your migration failed while checking source credentials. 401```\n"
+        "source is a single Exch 2013 VM with 4 GB of RAM serving ~600 mailboxes"
+    )
+    assert classify(paste).matched
+    assert classify(paste).causes[0].id == "overutilized-server"
+
+
+def test_asking_how_to_explain_the_live_failure_to_the_customer_is_not_talk() -> None:
+    paste = "they gave us a least-privilege account, no admin roles. Verify credentials → 401 on the source."
+    assert classify(paste + " How do I explain this to them nicely?").matched
+    assert not classify("How do we explain 401 Unauthorized to new hires in the onboarding deck?").matched
+
+
+def test_settings_shown_disabled_rule_their_cause_out_and_my_own_rights_are_not_the_admins() -> None:
+    mfa = classify(
+        "Customer insists this is MFA, but per-user MFA shows Disabled for svc-migrate. Sign-in logs show "
+        "AADSTS50126 for every attempt from our IPs. Still 401 on verify."
+    )
+    assert mfa.causes[0].id == "wrong-credentials"
+    typo = classify(
+        "dest endpoint has `migadmin@contosso.onmicrosoft.com`, tenant is contoso. still 401 on verify until "
+        "someone fixes the endpoint, I don't have edit rights"
+    )
+    assert typo.causes[0].id == "wrong-credentials"
+
+
+def test_round_54_clues() -> None:
+    old = "endpoint has DOMAIN\\migadmin with the *old* password, helpdesk reset it on Friday. 401 ever since"
+    assert classify(old).causes[0].id == "wrong-credentials"
+    log = (
+        "sign-in log for the source admin: Failure reason 'User did not pass the MFA challenge', Conditional "
+        "Access: Not Applied, and the policy listed is Security Defaults. 401 on verify"
+    )
+    assert classify(log).causes[0].id == "security-defaults"
+    assert not classify("Pergunta sobre o bot: ele entende o erro 401 da MigrationWiz em português?").matched
