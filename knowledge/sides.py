@@ -74,7 +74,7 @@ _ON = (
 )
 # Words of failure. The group is atomic: a "failed" that the rest does not fit is not retried as "fail".
 _FAILURE = (
-    r"(?>fail\w*|401|unauthori[sz]ed|error\w*|denied|broken|broke|rejected|aadsts|faalt|falla|falha|[ée]choue"
+    r"(?>fail\w*|401|unauthori[sz]ed|unauth\b|error\w*|denied|broken|broke|rejected|aadsts|faalt|falla|falha|[ée]choue"
     r"|schl[äa]gt|misslyck\w*|feiler|fejler|selh[áa]v[áa]|ba[şs]ar[ıi]s[ıi]z|ep[äa]onnist\w*"
     r"|(?:blew|blows|blowing)\s+up)"
 )
@@ -102,7 +102,8 @@ _DECISIVE: dict[Side, tuple[Finder, ...]] = {
         rf"|\b(?:{words})\s+side\s+only\b"
         rf"|\b(?:{words})\s+is\s+the\s+(?:side|one|endpoint)\s+(?:that\s+(?:is\s+|keeps\s+)?)?{_FAILURE}",
         rf"\b(?:{words})\s+(?:users?|mailboxes|accounts?|one\s?drives?)\s+(?:\S+\s+){{0,5}}?(?:fail\w*|401)",
-        rf"\b{_FAILURE}\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:on|from|at|for|in|against|{_ON})\s+(?:the\s+)?(?:{words})"
+        rf"\b{_FAILURE}\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:on|from|at|for|in|against|{_ON})\s+(?:the\s+)?"
+        rf"(?:all\s+(?:the\s+)?|every\s+|each\s+)?(?:{words})"
         rf"|\b{_FAILURE}\s*[(\[]\s*(?:{words})\s*[)\]]",
     )
     for side, words in _SIDE_WORDS.items()

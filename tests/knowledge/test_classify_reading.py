@@ -889,3 +889,23 @@ def test_round_54_clues() -> None:
     )
     assert classify(log).causes[0].id == "security-defaults"
     assert not classify("Pergunta sobre o bot: ele entende o erro 401 da MigrationWiz em português?").matched
+
+
+@pytest.mark.parametrize(
+    "failing",
+    [
+        "all users unauth",
+        "verify = unauth for all",
+        "mwiz can't get past it",
+        "mwiz can't find the db",
+        "re-entered everything, still 401",
+        "still 401 on all src users until they exclude the acct",
+    ],
+)
+def test_unauth_and_mwiz_failures(failing: str) -> None:
+    assert classify(f"duo prompt on the adfs login page for the source admin. {failing}").matched
+    assert not classify("KB for 401 unauth updated w/ an entra connect section").matched
+
+
+def test_a_failure_on_all_of_a_sides_users_names_the_side() -> None:
+    assert classify("customer says MFA is VPN-only, but still 401 on all src users").endpoint == "source"
