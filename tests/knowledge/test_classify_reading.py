@@ -909,3 +909,83 @@ def test_unauth_and_mwiz_failures(failing: str) -> None:
 
 def test_a_failure_on_all_of_a_sides_users_names_the_side() -> None:
     assert classify("customer says MFA is VPN-only, but still 401 on all src users").endpoint == "source"
+
+
+def test_a_verify_that_passed_back_then_is_no_fix() -> None:
+    paste = (
+        "source mig account has GA only as eligible in PIM. Someone activated it Tuesday, verify passed then."
+        " Today: not active → 401 on source, every line."
+    )
+    assert classify(paste).causes[0].id == "insufficient-permissions"
+
+
+def test_a_reentered_password_beside_the_migration_moving_closes_the_case() -> None:
+    assert not classify("dest 401 → cust had a typo in the pw, re-entered, migration running now 👍").matched
+    assert classify("dest 401 → cust had a typo in the pw, re-entered, still 401").matched
+
+
+@pytest.mark.parametrize(
+    ("paste", "cause"),
+    [
+        (
+            "cust swears 'no mfa' but I got 'Approve sign in request' w/ number matching. still unauth",
+            "mfa-required",
+        ),
+        (
+            "project is still set up for basic auth and their tenant killed basic in 2022. unauth everywhere",
+            None,
+        ),
+        (
+            "the user creds were imported from a CSV and half predate their reset last week. those users 401",
+            None,
+        ),
+        (
+            "delta pass 16 days later dies with 401 on the target. Customer guessed the password expired, "
+            "but their policy is set to never expire",
+            "security-defaults",
+        ),
+        (
+            "sign-in log: the MFA requirement came from *Security defaults*, not a CA policy. 401 on verify",
+            "security-defaults",
+        ),
+        (
+            "ODB project: the dest admin isn't a site collection admin on the OneDrives, nor a Global Admin. "
+            "Every item: 401 Unauthorized.",
+            "onedrive-not-provisioned",
+        ),
+        (
+            "마이그레이션 계정이 '다음 로그인 시 암호 변경' 옵션이 켜진 상태로 만들어졌어요. 원본 verify 401",
+            "password-change-required",
+        ),
+        (
+            "Hộp thư đích vừa được tạo cách đây 3 tiếng, MigrationWiz báo 401 Unauthorized.",
+            "new-account-provisioning",
+        ),
+    ],
+)
+def test_round_55_clues(paste: str, cause: str | None) -> None:
+    ranked = classify(paste).causes
+    if cause is not None:
+        assert ranked[0].id == cause
+    else:  # the sentence holds no clue to a new account, whatever its words
+        assert ranked[0].id != "new-account-provisioning"
+
+
+@pytest.mark.parametrize(
+    "chatter",
+    [
+        "For new hires: `Basic Auth Disabled: MigrationWiz has detected that Basic Authentication is not "
+        "enabled` means modern auth config. Adding this to the wiki.",
+        "lol remember the Adatum project where every user was 401 because of an Xbox MSA? good times",
+        "Bijnaam voor MigrationWiz: 401 Unauthorized Wiz :joy: maar de migratie is foutloos afgerond.",
+    ],
+)
+def test_round_55_chatter(chatter: str) -> None:
+    assert not classify(chatter).matched
+
+
+@pytest.mark.parametrize("failing", ["verify creds bombing", "creds check :x:", "verification ❌"])
+def test_round_55_terse_failures(failing: str) -> None:
+    assert classify(
+        f"target OD says 'Your OneDrive is being set up' when I open it as the user. {failing}"
+    ).matched
