@@ -989,3 +989,66 @@ def test_round_55_terse_failures(failing: str) -> None:
     assert classify(
         f"target OD says 'Your OneDrive is being set up' when I open it as the user. {failing}"
     ).matched
+
+
+@pytest.mark.parametrize(
+    "failing",
+    [
+        "creds check dead now",
+        "verify creds ❌ on 14/14 users",
+        "sign-in log for the failing MW logon on the destination",
+        "dropped concurrency to 10 and the 401s went away, bumped it back to 30 and they're back",
+    ],
+)
+def test_round_56_failures(failing: str) -> None:
+    assert classify(
+        f"{failing}. src tenant killed basic auth last wk, never set up oauth on the proj"
+    ).matched
+
+
+@pytest.mark.parametrize(
+    "closed",
+    [
+        "Follow-up on yesterday's OneDrive 401s: we ran the pre-provisioning script overnight and every line "
+        "verified fine this morning. Nothing left to do there.",
+        "Last week's Wingtip 401 on the destination was a provisioning delay. We waited it out, verified on "
+        "Monday, and the migration finished yesterday with 0 errors.",
+        "401 na celu — czekaliśmy 24h na provisioning, dziś verify przechodzi i migracja ruszyła",
+    ],
+)
+def test_round_56_closed_cases(closed: str) -> None:
+    assert not classify(closed).matched
+
+
+@pytest.mark.parametrize(
+    ("paste", "cause"),
+    [
+        (
+            "Admin-Konto wurde mit 'Benutzer muss das Kennwort bei der ersten Anmeldung ändern' angelegt."
+            " Verify gibt 401.",
+            "password-change-required",
+        ),
+        (
+            "源租户里的迁移管理员账号是今天下午才新建的，也没有 MFA。MigrationWiz 源端还是 401。",
+            "new-account-provisioning",
+        ),
+        (
+            "Klient wkleił hasło z Excela ze spacją na końcu. W MigrationWiz dalej 401 na docelowym.",
+            "wrong-credentials",
+        ),
+        (
+            "Sign-in log: Conditional Access Not applied, Authentication requirement Multifactor, the reason "
+            "given is Security defaults. MW 401 since last night.",
+            "security-defaults",
+        ),
+    ],
+)
+def test_round_56_clues(paste: str, cause: str) -> None:
+    assert classify(paste).causes[0].id == cause
+
+
+def test_a_tool_back_before_monday_is_not_the_failure_back() -> None:
+    thread = "ghcr push 401 after the PAT rotation; rerun pushed fine :white_check_mark: good that it's back"
+    assert not classify(thread).matched
+    roundup = "*Graphic Design Institute* — source verify failing `401 Unauthorized`, no idea why yet"
+    assert classify(roundup).matched
