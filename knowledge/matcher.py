@@ -490,6 +490,17 @@ class FinderSet:
                 self._foreign_heads.setdefault(head[0], []).append(head)
             self._anywhere_by_head.setdefault(head, []).append((literal, owners))
         self._ascii_heads = [head for head in self._anywhere_by_head if head.isascii()]
+        # An ASCII text cannot hold a literal with other letters ("90 % に張り付", "14일째"): for such
+        # texts, only the ASCII literals of each pair, and only the pairs that have some.
+        self._ascii_only = [
+            (head, ascii_literals)
+            for head in self._ascii_heads
+            if (
+                ascii_literals := [
+                    (lit, owners) for lit, owners in self._anywhere_by_head[head] if lit.isascii()
+                ]
+            )
+        ]
         self._by_word: dict[str, _WordLiterals] = {}
         self._indexed = frozenset(finder for finder in self.finders if finder.indexed)
 
@@ -515,16 +526,20 @@ class FinderSet:
             self._by_word[word] = entries
         return entries
 
-    def _heads_in(self, lower: str) -> Iterator[str]:
-        """The in-word literal pairs that occur in `lower`."""
+    def _anywhere_in(self, lower: str) -> Iterator[tuple[str, list[Finder]]]:
+        """The in-word literals, with their finders, whose first two characters occur in `lower`."""
+        if lower.isascii():
+            for head, literals in self._ascii_only:
+                if head in lower:
+                    yield from literals
+            return
         for head in self._ascii_heads:
             if head in lower:
-                yield head
-        if not lower.isascii():
-            for first in set(lower).intersection(self._foreign_heads):
-                for head in self._foreign_heads[first]:
-                    if head in lower:
-                        yield head
+                yield from self._anywhere_by_head[head]
+        for first in set(lower).intersection(self._foreign_heads):
+            for head in self._foreign_heads[first]:
+                if head in lower:
+                    yield from self._anywhere_by_head[head]
 
     def prepare(self, text: Text) -> Text:
         """Mark on `text` where each finder of this set can start; finders that cannot are ruled out.
@@ -559,12 +574,11 @@ class FinderSet:
                         if owners is not None:
                             for owner in owners:
                                 starts.setdefault(owner, []).append(at)
-        for head in self._heads_in(lower):
-            for literal, owners in self._anywhere_by_head[head]:
-                if literal in lower:
-                    found = list(text.occurrences(literal))
-                    for owner in owners:
-                        starts.setdefault(owner, []).extend(found)
+        for literal, owners in self._anywhere_in(lower):
+            if literal in lower:
+                found = list(text.occurrences(literal))
+                for owner in owners:
+                    starts.setdefault(owner, []).extend(found)
         text.candidates = starts
         text.unsorted = {finder for finder, found in starts.items() if len(found) > 1}
         text.ruled_out = self._indexed.difference(starts)
