@@ -412,8 +412,8 @@ def test_but_the_goes_on_only_when_the_failure_does() -> None:
 def test_every_cause_in_a_list_of_what_was_ruled_out_is_taken_back() -> None:
     text = (
         "source verify gives 401 Unauthorized for 69 of 780 users. Ruled out by Sadie and me: MFA (no "
-        "prompts), permissions (same admin works for the rest), security defaults (off). The 69 are the "
-        "users synced from on-prem AD with Entra Connect that got soft-matched wrong last year"
+        "prompts), permissions (same admin works for the rest), security defaults (checked the portal). The "
+        "69 are the users synced from on-prem AD with Entra Connect that got soft-matched wrong last year"
     )
     found = text.replace("Ruled out by Sadie and me:", "Found:")
     named = [c.id for c in classify(found).causes if c.from_text]
@@ -1052,3 +1052,65 @@ def test_a_tool_back_before_monday_is_not_the_failure_back() -> None:
     assert not classify(thread).matched
     roundup = "*Graphic Design Institute* — source verify failing `401 Unauthorized`, no idea why yet"
     assert classify(roundup).matched
+
+
+@pytest.mark.parametrize(
+    "chatter",
+    [
+        "our internal billing API keeps returning 401 to the reporting script since the vault migration",
+        "Checklist for the Q3 tenant-to-tenant projects: register the EWS app + grant consent up front so we "
+        "don't eat the Basic Auth Disabled 401 again",
+        "Timeline for Adatum: Mon 401 Unauthorized on source → Tue found MFA on migadmin → Tue pm CA "
+        "exclusion added → Wed full pass completed, 0 errors.",
+        "With EWS being retired, should we expect a wave of 401s on older projects? Let's plan a session.",
+        "Alguém sabe se a próxima versão do MigrationWiz vai mostrar o código AADSTS junto com o 401?",
+        "Kunde fragt vorab: „Müssen wir mit 401-Fehlern rechnen, wenn wir nächsten Monat MFA einführen?“",
+        "If a customer ever says 401 Unauthorized during scoping, ask about security defaults (no open case, "
+        "just a tip)",
+    ],
+)
+def test_round_57_chatter(chatter: str) -> None:
+    assert not classify(chatter).matched
+
+
+@pytest.mark.parametrize(
+    ("paste", "cause"),
+    [
+        (
+            "InvalidPasswordExpiredPassword in the sign-in logs for the migration admin, 401 in MigrationWiz",
+            "password-change-required",
+        ),
+        (
+            "Đăng nhập OWA bằng tài khoản admin đích thì bị bắt đổi mật khẩu ngay. MigrationWiz báo 401.",
+            "password-change-required",
+        ),
+        (
+            "target tenant was spun up last month, nobody touched a security setting, conditional access not "
+            "licensed. 401 on dest verify creds since yesterday",
+            "security-defaults",
+        ),
+        (
+            "Timeline: Tue 18:00 customer spins up the target tenant; Wed 08:00 verify: 31 × 401, re-ran, "
+            "24 × 401. numbers going down on their own",
+            "new-account-provisioning",
+        ),
+        (
+            "we checked per-user MFA (disabled). The Client ID / Tenant ID boxes are both empty, nobody did "
+            "the EWS app registration. 401 on all 85 users",
+            "modern-auth-not-configured",
+        ),
+    ],
+)
+def test_round_57_clues(paste: str, cause: str) -> None:
+    assert classify(paste).causes[0].id == cause
+
+
+def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_context() -> None:
+    stays = (
+        "the bulk CSV import mangled the password. Until they re-enter it, destination verification stays "
+        "401 Unauthorized on all 312 users. For the record: MFA is off on that account."
+    )
+    assert classify(stays).matched
+    assert classify(
+        "Kiểm tra thông tin đăng nhập bị lỗi 401 Unauthorized ở phía nguồn, thử lại 3 lần rồi"
+    ).matched
