@@ -1114,3 +1114,14 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
     assert classify(
         "Kiểm tra thông tin đăng nhập bị lỗi 401 Unauthorized ở phía nguồn, thử lại 3 lần rồi"
     ).matched
+
+
+@pytest.mark.parametrize(
+    "failing",
+    ["every verify bounces :sob:", "source creds check is still :red_circle:", "on every one that's failing"],
+)
+def test_round_57_terse_failures(failing: str) -> None:
+    assert classify(
+        f"src is EXO, project still on plain user/pass, no client id in the endpoint. {failing}"
+    ).matched
+    assert not classify("src is EXO, project still on plain user/pass, no client id in the endpoint.").matched
