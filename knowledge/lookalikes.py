@@ -63,9 +63,9 @@ class LookalikeFinder(Finder):
         names = {_name(match) for match in found}
         if len(names) < 2:
             return
+        alike = {name for name in names if any(lookalike(name, other) for other in names)}
         for match in found:
-            name = _name(match)
-            if any(lookalike(name, other) for other in names):
+            if _name(match) in alike:
                 yield match
 
     def first(self, text: Text, outside: tuple[tuple[int, int], ...] = ()) -> re.Match[str] | None:
