@@ -30,7 +30,7 @@ _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 # Japanese, Chinese and Korean letters are word characters to `re`, so "MWは401" or "401로" would hide the
 # 401 from `\b`; a Text puts a space where such a letter meets a Latin letter or digit.
 JOINED_LETTERS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f"
-_SCRIPT_SEAM = re.compile(rf"(?<=[{JOINED_LETTERS}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{JOINED_LETTERS}])")
+_JOINED_RUN = re.compile(f"([{JOINED_LETTERS}]+)")
 _JOINED_PAIR = re.compile(f"[{JOINED_LETTERS}]{{2}}")  # two such letters say as much as a Latin word
 # per word: the finders whose literals it holds whole; the longer literals it begins, with their finders;
 # those literals' lengths; and the one or two characters that follow the word in them
@@ -46,6 +46,32 @@ def _key_length(literal: str) -> int:
     return min(len(word.group()), _KEY) if word else 0
 
 
+def _latin_or_digit(character: str) -> bool:
+    return character.isascii() and character.isalnum()
+
+
+def seam_scripts(text: str) -> str:
+    """`text` with a space where Japanese, Chinese or Korean letters meet Latin letters or digits ("MWは401"
+    reads "MW は 401"): those scripts join words to particles, and the space lets a word begin there.
+
+    The text is split at its runs of such letters in one pass, rather than a pattern looking behind and
+    ahead at every character."""
+    pieces = _JOINED_RUN.split(text)
+    if len(pieces) == 1:
+        return text
+    joined: list[str] = []
+    for index, piece in enumerate(pieces):
+        if index % 2:  # a run of joined letters, between two other pieces (either may be empty)
+            if _latin_or_digit(pieces[index - 1][-1:]):
+                joined.append(" ")
+            joined.append(piece)
+            if _latin_or_digit(pieces[index + 1][:1]):
+                joined.append(" ")
+        else:
+            joined.append(piece)
+    return "".join(joined)
+
+
 class Text:
     """One text prepared for many lookups: white space runs made single spaces, a space where Japanese,
     Chinese or Korean meets Latin letters or digits, lowercased once, its words indexed on demand."""
@@ -57,7 +83,7 @@ class Text:
         else:
             single = [" ".join(original.split())]
         if not original.isascii():
-            single = [_SCRIPT_SEAM.sub(" ", piece) for piece in single]
+            single = [seam_scripts(piece) for piece in single]
         self.original = " ".join(piece for piece in single if piece)
         # where each entry begins here: the text's opening and each of `breaks` (the positions in `original`
         # where a reply of a pasted thread or a timeline line starts)
@@ -427,7 +453,7 @@ class Prefilter:
     def may_match(self, lower: str) -> bool:
         """Whether `lower` (lowercased, white space single) may hold a match of one of the finders."""
         if not lower.isascii():
-            lower = _SCRIPT_SEAM.sub(" ", lower)
+            lower = seam_scripts(lower)
         if len(lower) <= _FEW_WORDS:
             keys = {word[:length] for word in _WORD.findall(lower) for length in self._key_lengths}
             return any(

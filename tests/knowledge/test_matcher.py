@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from knowledge.load import default_catalog
 from knowledge.lookalikes import LookalikeFinder
-from knowledge.matcher import Finder, Finders, FinderSet, Text, literal_heads
+from knowledge.matcher import JOINED_LETTERS, Finder, Finders, FinderSet, Text, literal_heads, seam_scripts
 from knowledge.sides import SIDE_FINDERS
 from knowledge.slacktext import clean
 from tests.cases import OWN_CASES, read_cases
@@ -113,3 +113,30 @@ def test_a_group_offers_a_prepared_text_only_the_finders_that_may_match_there() 
     prepared = FinderSet(group).prepare(Text("401 right after the MFA prompt"))
     assert {finder.pattern.pattern for finder in group.live(prepared)} == {r"\bmfa\b", r"\b401\b"}
     assert list(group.live(Text("security defaults"))) == list(group)  # not prepared: all may match
+
+
+@pytest.mark.parametrize(
+    ("text", "seamed"),
+    [
+        ("MWは401", "MW は 401"),
+        ("a日b", "a 日 b"),
+        ("日本語だけ", "日本語だけ"),
+        ("no joined letters at all", "no joined letters at all"),
+        ("401エラー、ソース側", "401 エラー、ソース側"),
+        ("é日", "é日"),  # only Latin letters and digits get a space, as word starts need one
+        ("", ""),
+    ],
+)
+def test_a_space_goes_where_joined_letters_meet_latin_letters_or_digits(text: str, seamed: str) -> None:
+    assert seam_scripts(text) == seamed
+
+
+_SEAM_BY_LOOKAROUND = re.compile(
+    rf"(?<=[{JOINED_LETTERS}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{JOINED_LETTERS}])"
+)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="aZ09 é.、日本はエ한국ｱ", max_size=40))
+def test_seaming_agrees_with_a_look_behind_and_ahead_at_every_character(text: str) -> None:
+    assert seam_scripts(text) == _SEAM_BY_LOOKAROUND.sub(" ", text)
