@@ -1125,3 +1125,37 @@ def test_round_57_terse_failures(failing: str) -> None:
         f"src is EXO, project still on plain user/pass, no client id in the endpoint. {failing}"
     ).matched
     assert not classify("src is EXO, project still on plain user/pass, no client id in the endpoint.").matched
+
+
+@pytest.mark.parametrize(
+    ("paste", "cause"),
+    [
+        (
+            "MFA (off), permissions (GA). The Entra user shows `forceChangePasswordNextSignIn: true` after "
+            "the helpdesk reset on Monday. Verify still 401.",
+            "password-change-required",
+        ),
+        (
+            "Ящики в целевом тенанте созданы сегодня утром. MigrationWiz на проверке: 401 Unauthorized.",
+            "new-account-provisioning",
+        ),
+        (
+            "14:20 incognito login: 'We texted your phone'. 14:25 Security defaults: No (checked)."
+            " 14:30 still 401",
+            "mfa-required",
+        ),
+    ],
+)
+def test_round_58_clues(paste: str, cause: str) -> None:
+    assert classify(paste).causes[0].id == cause
+
+
+@pytest.mark.parametrize(
+    "chatter",
+    [
+        "Od kiedy przeszliśmy na modern auth, nie widzieliśmy ani jednego 401 od MigrationWiz :tada:",
+        "Para la sesión de onboarding voy a mostrar el error `401 Unauthorized - Basic Auth Disabled`",
+    ],
+)
+def test_round_58_chatter(chatter: str) -> None:
+    assert not classify(chatter).matched
