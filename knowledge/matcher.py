@@ -47,6 +47,7 @@ def _key_length(literal: str) -> int:
 
 
 def _latin_or_digit(character: str) -> bool:
+    """Whether `character` is an ASCII letter or digit (an empty string is neither)."""
     return character.isascii() and character.isalnum()
 
 
