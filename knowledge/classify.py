@@ -198,22 +198,18 @@ _ACKNOWLEDGEMENT = 40  # a trailing entry shorter than this, name and time inclu
 _UNDER_WAY_REACH = 80  # how near a fix the migration must be said to be moving again
 
 
-def _closed(gate: Gate, text: Text) -> bool:
+def _closed(gate: Gate, text: Text, fixes: list[int]) -> bool:
     """Whether the text ends with the case solved, no failure nor word of one going on after: its last
     entry, reactions after it aside, closes the case ("verify passes, closing the ticket"), or a fix or the
     credential check passing sits beside the migration moving again ("re-verify ✅, migration running"),
-    unless said under a condition ("once verify passes, the pass starts")."""
+    unless said under a condition ("once verify passes, the pass starts"). `fixes` are where it says the
+    failure is fixed, as `_fixes` finds them."""
     spans = zip(text.entries, (*text.entries[1:], len(text.lower)), strict=True)
     last = max((start for start, end in spans if end - start >= _ACKNOWLEDGEMENT), default=0)
     ends = [start for start, _ in _spans(gate.closings, text) if start >= last]
     passes = [start for start, _ in _unconditional(gate, text, _spans(gate.checks_pass, text))]
     moving = [start for start, _ in _spans(gate.under_way, text)]
-    ends += [
-        max(fix, at)
-        for fix in [*_fixes(gate, text), *passes]
-        for at in moving
-        if abs(at - fix) <= _UNDER_WAY_REACH
-    ]
+    ends += [max(fix, at) for fix in [*fixes, *passes] for at in moving if abs(at - fix) <= _UNDER_WAY_REACH]
     if not ends:
         return False
     closed_at = max(ends)
@@ -240,7 +236,8 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     """
     gate = article.gate
     if not asked:
-        if _closed(gate, text):
+        all_fixes = _fixes(gate, text)
+        if _closed(gate, text, all_fixes):
             return False
         disclaimed = _spans(gate.disclaimers, text)
         if disclaimed and (
@@ -258,7 +255,7 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
             for start, end in framing + tuple(span for span in asides if span[0] < opening_end)
             if start < _FRAME or any(abs(at - start) < _TALK_REACH for at in mentions)
         )
-        fixes = [start for start in _fixes(gate, text) if start < opening_end]
+        fixes = [start for start in all_fixes if start < opening_end]
         if talk or fixes:
             framed = any(start < _FRAME for start, _ in framing) or any(start < _FRAME for start in fixes)
             if not _goes_on(gate, text, talk, before=_FRAME if framed else None):
@@ -332,9 +329,8 @@ def _ruled_out_lists(article: Article, text: Text) -> Spans:
 
 _ANSWER_OPENING = 30  # a "no" this near a reply's start, past its name and time, answers the reply before
 _INLINE_ANSWER = re.compile(r"\?\s*(?:a\s*:)?[\s→>:=–—-]{0,6}$")  # "MFA? no.", "Connect? → No,", "MFA? A: no"
+_INLINE_REACH = 8  # how far back from a "no" the question mark it answers may stand
 _QUESTION_START = ".!?→"
-# "does it have ApplicationImpersonation? no" confirms what is missing rather than ruling it out
-_ASKS_WHAT_IT_HOLDS = re.compile(r"\b(?:have|has|had|hold|holds|got)\b")
 
 
 def _questions_answered_no(article: Article, text: Text) -> Spans:
@@ -343,11 +339,12 @@ def _questions_answered_no(article: Article, text: Text) -> Spans:
     one line, the question right before it ("MFA? no. Entra Connect? → No, cloud-only")."""
     questions = []
     for start, _ in _spans(article.no_answers, text):
-        inline = _INLINE_ANSWER.search(text.lower, max(0, start - 8), start)
+        inline = _INLINE_ANSWER.search(text.lower, max(0, start - _INLINE_REACH), start)
         if inline:
             mark = inline.start()
             opening = max(text.lower.rfind(stop, 0, mark) for stop in _QUESTION_START)
-            if not _ASKS_WHAT_IT_HOLDS.search(text.lower, opening + 1, mark):
+            holding = article.holding_questions
+            if holding is None or not holding.search(text.lower, opening + 1, mark):
                 questions.append((opening + 1, mark))
             continue
         entry = _entry_index(text, start)

@@ -322,6 +322,7 @@ def load_article(folder: Traversable) -> Article:
         negations=meta.phrases("negations", optional=True),
         rule_outs=meta.phrases("rule_outs", optional=True),
         no_answers=meta.phrases("no_answers", optional=True),
+        holding_questions=meta.pattern("holding_questions"),
         words=_words(folder / WORDS_FILE, f"{label}/{WORDS_FILE}", causes),
         chatter=_chatter(folder / CHATTER_FILE, f"{label}/{CHATTER_FILE}"),
     )

@@ -139,6 +139,9 @@ class Article:
     # Answers that, opening a reply, say no to the reply before ("wrong pw?" / "nope"): its questions' clues
     # are denied.
     no_answers: Finders = _NONE
+    # Words that make a question one about what the account holds ("does it have ApplicationImpersonation?"):
+    # answered no, it confirms a lack rather than ruling a cause out.
+    holding_questions: re.Pattern[str] | None = None
     # How past reports of each cause were worded, if the article has learnt it.
     words: WordModel | None = None
     # How talk about its errors is worded, unlike the errors themselves, if the article has learnt it.
