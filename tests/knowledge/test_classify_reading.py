@@ -767,17 +767,6 @@ def test_second_factor_and_new_accounts_in_other_languages() -> None:
 
 
 @pytest.mark.parametrize(
-    "kb_talk",
-    [
-        "Drafting the KB update: should the DatabaseNotFoundException 401 section mention Entra first?",
-        "Ho aggiornato la KB interna sul `DatabaseNotFoundException - 401 Unauthorized`: aggiunto Entra.",
-    ],
-)
-def test_drafting_or_updating_the_kb_is_talk(kb_talk: str) -> None:
-    assert not classify(kb_talk).matched
-
-
-@pytest.mark.parametrize(
     "failing",
     [
         "3 ppl fail cred check",
@@ -814,44 +803,6 @@ def test_every_user_verified_with_the_migration_moving_is_a_closed_case(ending: 
     ).matched
 
 
-@pytest.mark.parametrize(
-    "talk",
-    [
-        "heads-up for next month's Litware onboarding: Exchange 2010 on one server, so we'll probably see "
-        "those overutilized-resources 401s if we run 50 concurrent",
-        "Opened a docs PR to update our copy of the 401 Unauthorized KB: screenshots still show Azure AD",
-    ],
-)
-def test_plans_and_docs_prs_are_talk(talk: str) -> None:
-    assert not classify(talk).matched
-
-
-@pytest.mark.parametrize(
-    ("paste", "cause"),
-    [
-        (
-            "Das Passwort des Quell-Admins wurde gestern geändert, niemand hat den Endpoint nachgezogen. "
-            "Seitdem 401 Unauthorized bei Verify Credentials.",
-            "wrong-credentials",
-        ),
-        (
-            "ソース側アカウントのパスワードが90日ポリシーで昨日失効。MigrationWiz は 401。",
-            "password-change-required",
-        ),
-        (
-            "오늘부터 대상 사용자 전원이 401 입니다. 관리자가 MFA 등록을 '건너뛰기' 했다고 하네요.",
-            "security-defaults",
-        ),
-        (
-            "dest mailboxes are <3h old, 401 on about half of them, the rest went through fine",
-            "new-account-provisioning",
-        ),
-    ],
-)
-def test_round_53_clues(paste: str, cause: str) -> None:
-    assert classify(paste).causes[0].id == cause
-
-
 def test_a_company_called_adventure_works_is_no_fix() -> None:
     paste = (
         "Adventure Works again.\n```Your migration failed while checking source credentials. 401```\n"
@@ -878,17 +829,6 @@ def test_settings_shown_disabled_rule_their_cause_out_and_my_own_rights_are_not_
         "someone fixes the endpoint, I don't have edit rights"
     )
     assert typo.causes[0].id == "wrong-credentials"
-
-
-def test_round_54_clues() -> None:
-    old = "endpoint has DOMAIN\\migadmin with the *old* password, helpdesk reset it on Friday. 401 ever since"
-    assert classify(old).causes[0].id == "wrong-credentials"
-    log = (
-        "sign-in log for the source admin: Failure reason 'User did not pass the MFA challenge', Conditional "
-        "Access: Not Applied, and the policy listed is Security Defaults. 401 on verify"
-    )
-    assert classify(log).causes[0].id == "security-defaults"
-    assert not classify("Pergunta sobre o bot: ele entende o erro 401 da MigrationWiz em português?").matched
 
 
 @pytest.mark.parametrize(
@@ -924,68 +864,8 @@ def test_a_reentered_password_beside_the_migration_moving_closes_the_case() -> N
     assert classify("dest 401 → cust had a typo in the pw, re-entered, still 401").matched
 
 
-@pytest.mark.parametrize(
-    ("paste", "cause"),
-    [
-        (
-            "cust swears 'no mfa' but I got 'Approve sign in request' w/ number matching. still unauth",
-            "mfa-required",
-        ),
-        (
-            "project is still set up for basic auth and their tenant killed basic in 2022. unauth everywhere",
-            None,
-        ),
-        (
-            "the user creds were imported from a CSV and half predate their reset last week. those users 401",
-            None,
-        ),
-        (
-            "delta pass 16 days later dies with 401 on the target. Customer guessed the password expired, "
-            "but their policy is set to never expire",
-            "security-defaults",
-        ),
-        (
-            "sign-in log: the MFA requirement came from *Security defaults*, not a CA policy. 401 on verify",
-            "security-defaults",
-        ),
-        (
-            "ODB project: the dest admin isn't a site collection admin on the OneDrives, nor a Global Admin. "
-            "Every item: 401 Unauthorized.",
-            "onedrive-not-provisioned",
-        ),
-        (
-            "마이그레이션 계정이 '다음 로그인 시 암호 변경' 옵션이 켜진 상태로 만들어졌어요. 원본 verify 401",
-            "password-change-required",
-        ),
-        (
-            "Hộp thư đích vừa được tạo cách đây 3 tiếng, MigrationWiz báo 401 Unauthorized.",
-            "new-account-provisioning",
-        ),
-    ],
-)
-def test_round_55_clues(paste: str, cause: str | None) -> None:
-    ranked = classify(paste).causes
-    if cause is not None:
-        assert ranked[0].id == cause
-    else:  # the sentence holds no clue to a new account, whatever its words
-        assert ranked[0].id != "new-account-provisioning"
-
-
-@pytest.mark.parametrize(
-    "chatter",
-    [
-        "For new hires: `Basic Auth Disabled: MigrationWiz has detected that Basic Authentication is not "
-        "enabled` means modern auth config. Adding this to the wiki.",
-        "lol remember the Adatum project where every user was 401 because of an Xbox MSA? good times",
-        "Bijnaam voor MigrationWiz: 401 Unauthorized Wiz :joy: maar de migratie is foutloos afgerond.",
-    ],
-)
-def test_round_55_chatter(chatter: str) -> None:
-    assert not classify(chatter).matched
-
-
 @pytest.mark.parametrize("failing", ["verify creds bombing", "creds check :x:", "verification ❌"])
-def test_round_55_terse_failures(failing: str) -> None:
+def test_a_check_shown_failing_by_emoji_or_slang_is_a_failure(failing: str) -> None:
     assert classify(
         f"target OD says 'Your OneDrive is being set up' when I open it as the user. {failing}"
     ).matched
@@ -1000,29 +880,61 @@ def test_round_55_terse_failures(failing: str) -> None:
         "dropped concurrency to 10 and the 401s went away, bumped it back to 30 and they're back",
     ],
 )
-def test_round_56_failures(failing: str) -> None:
+def test_dead_checks_failing_logons_and_401s_back_are_failures(failing: str) -> None:
     assert classify(
         f"{failing}. src tenant killed basic auth last wk, never set up oauth on the proj"
     ).matched
 
 
+def test_a_tool_back_before_monday_is_not_the_failure_back() -> None:
+    thread = "ghcr push 401 after the PAT rotation; rerun pushed fine :white_check_mark: good that it's back"
+    assert not classify(thread).matched
+    roundup = "*Graphic Design Institute* — source verify failing `401 Unauthorized`, no idea why yet"
+    assert classify(roundup).matched
+
+
+def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_context() -> None:
+    stays = (
+        "the bulk CSV import mangled the password. Until they re-enter it, destination verification stays "
+        "401 Unauthorized on all 312 users. For the record: MFA is off on that account."
+    )
+    assert classify(stays).matched
+    assert classify(
+        "Kiểm tra thông tin đăng nhập bị lỗi 401 Unauthorized ở phía nguồn, thử lại 3 lần rồi"
+    ).matched
+
+
 @pytest.mark.parametrize(
-    "closed",
-    [
-        "Follow-up on yesterday's OneDrive 401s: we ran the pre-provisioning script overnight and every line "
-        "verified fine this morning. Nothing left to do there.",
-        "Last week's Wingtip 401 on the destination was a provisioning delay. We waited it out, verified on "
-        "Monday, and the migration finished yesterday with 0 errors.",
-        "401 na celu — czekaliśmy 24h na provisioning, dziś verify przechodzi i migracja ruszyła",
-    ],
+    "failing",
+    ["every verify bounces :sob:", "source creds check is still :red_circle:", "on every one that's failing"],
 )
-def test_round_56_closed_cases(closed: str) -> None:
-    assert not classify(closed).matched
+def test_bouncing_verifies_and_checks_still_red_are_failures(failing: str) -> None:
+    assert classify(
+        f"src is EXO, project still on plain user/pass, no client id in the endpoint. {failing}"
+    ).matched
+    assert not classify("src is EXO, project still on plain user/pass, no client id in the endpoint.").matched
 
 
 @pytest.mark.parametrize(
     ("paste", "cause"),
     [
+        (
+            "Das Passwort des Quell-Admins wurde gestern geändert, niemand hat den Endpoint nachgezogen. "
+            "Seitdem 401 Unauthorized bei Verify Credentials.",
+            "wrong-credentials",
+        ),
+        (
+            "ソース側アカウントのパスワードが90日ポリシーで昨日失効。MigrationWiz は 401。",
+            "password-change-required",
+        ),
+        (
+            "오늘부터 대상 사용자 전원이 401 입니다. 관리자가 MFA 등록을 '건너뛰기' 했다고 하네요.",
+            "security-defaults",
+        ),
+        (
+            "dest mailboxes are <3h old, 401 on about half of them, the rest went through fine",
+            "new-account-provisioning",
+        ),
         (
             "Admin-Konto wurde mit 'Benutzer muss das Kennwort bei der ersten Anmeldung ändern' angelegt."
             " Verify gibt 401.",
@@ -1041,41 +953,6 @@ def test_round_56_closed_cases(closed: str) -> None:
             "given is Security defaults. MW 401 since last night.",
             "security-defaults",
         ),
-    ],
-)
-def test_round_56_clues(paste: str, cause: str) -> None:
-    assert classify(paste).causes[0].id == cause
-
-
-def test_a_tool_back_before_monday_is_not_the_failure_back() -> None:
-    thread = "ghcr push 401 after the PAT rotation; rerun pushed fine :white_check_mark: good that it's back"
-    assert not classify(thread).matched
-    roundup = "*Graphic Design Institute* — source verify failing `401 Unauthorized`, no idea why yet"
-    assert classify(roundup).matched
-
-
-@pytest.mark.parametrize(
-    "chatter",
-    [
-        "our internal billing API keeps returning 401 to the reporting script since the vault migration",
-        "Checklist for the Q3 tenant-to-tenant projects: register the EWS app + grant consent up front so we "
-        "don't eat the Basic Auth Disabled 401 again",
-        "Timeline for Adatum: Mon 401 Unauthorized on source → Tue found MFA on migadmin → Tue pm CA "
-        "exclusion added → Wed full pass completed, 0 errors.",
-        "With EWS being retired, should we expect a wave of 401s on older projects? Let's plan a session.",
-        "Alguém sabe se a próxima versão do MigrationWiz vai mostrar o código AADSTS junto com o 401?",
-        "Kunde fragt vorab: „Müssen wir mit 401-Fehlern rechnen, wenn wir nächsten Monat MFA einführen?“",
-        "If a customer ever says 401 Unauthorized during scoping, ask about security defaults (no open case, "
-        "just a tip)",
-    ],
-)
-def test_round_57_chatter(chatter: str) -> None:
-    assert not classify(chatter).matched
-
-
-@pytest.mark.parametrize(
-    ("paste", "cause"),
-    [
         (
             "InvalidPasswordExpiredPassword in the sign-in logs for the migration admin, 401 in MigrationWiz",
             "password-change-required",
@@ -1099,37 +976,6 @@ def test_round_57_chatter(chatter: str) -> None:
             "the EWS app registration. 401 on all 85 users",
             "modern-auth-not-configured",
         ),
-    ],
-)
-def test_round_57_clues(paste: str, cause: str) -> None:
-    assert classify(paste).causes[0].id == cause
-
-
-def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_context() -> None:
-    stays = (
-        "the bulk CSV import mangled the password. Until they re-enter it, destination verification stays "
-        "401 Unauthorized on all 312 users. For the record: MFA is off on that account."
-    )
-    assert classify(stays).matched
-    assert classify(
-        "Kiểm tra thông tin đăng nhập bị lỗi 401 Unauthorized ở phía nguồn, thử lại 3 lần rồi"
-    ).matched
-
-
-@pytest.mark.parametrize(
-    "failing",
-    ["every verify bounces :sob:", "source creds check is still :red_circle:", "on every one that's failing"],
-)
-def test_round_57_terse_failures(failing: str) -> None:
-    assert classify(
-        f"src is EXO, project still on plain user/pass, no client id in the endpoint. {failing}"
-    ).matched
-    assert not classify("src is EXO, project still on plain user/pass, no client id in the endpoint.").matched
-
-
-@pytest.mark.parametrize(
-    ("paste", "cause"),
-    [
         (
             "MFA (off), permissions (GA). The Entra user shows `forceChangePasswordNextSignIn: true` after "
             "the helpdesk reset on Monday. Verify still 401.",
@@ -1144,18 +990,90 @@ def test_round_57_terse_failures(failing: str) -> None:
             " 14:30 still 401",
             "mfa-required",
         ),
+        (
+            "cust swears 'no mfa' but I got 'Approve sign in request' w/ number matching. still unauth",
+            "mfa-required",
+        ),
+        (
+            "delta pass 16 days later dies with 401 on the target. Customer guessed the password expired, "
+            "but their policy is set to never expire",
+            "security-defaults",
+        ),
+        (
+            "sign-in log: the MFA requirement came from *Security defaults*, not a CA policy. 401 on verify",
+            "security-defaults",
+        ),
+        (
+            "ODB project: the dest admin isn't a site collection admin on the OneDrives, nor a Global Admin. "
+            "Every item: 401 Unauthorized.",
+            "onedrive-not-provisioned",
+        ),
+        (
+            "마이그레이션 계정이 '다음 로그인 시 암호 변경' 옵션이 켜진 상태로 만들어졌어요. 원본 verify 401",
+            "password-change-required",
+        ),
+        (
+            "Hộp thư đích vừa được tạo cách đây 3 tiếng, MigrationWiz báo 401 Unauthorized.",
+            "new-account-provisioning",
+        ),
+        (
+            "endpoint has DOMAIN\\migadmin with the *old* password, helpdesk reset it on Friday. "
+            "401 ever since",
+            "wrong-credentials",
+        ),
+        (
+            "sign-in log for the source admin: Failure reason 'User did not pass the MFA challenge', "
+            "Conditional Access: Not Applied, and the policy listed is Security Defaults. 401 on verify",
+            "security-defaults",
+        ),
     ],
 )
-def test_round_58_clues(paste: str, cause: str) -> None:
+def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
     assert classify(paste).causes[0].id == cause
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        "project is still set up for basic auth and their tenant killed basic in 2022. unauth everywhere",
+        "the user creds were imported from a CSV and half predate their reset last week. those users 401",
+    ],
+)
+def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str) -> None:
+    assert classify(paste).causes[0].id != "new-account-provisioning"
 
 
 @pytest.mark.parametrize(
     "chatter",
     [
+        "Drafting the KB update: should the DatabaseNotFoundException 401 section mention Entra first?",
+        "Ho aggiornato la KB interna sul `DatabaseNotFoundException - 401 Unauthorized`: aggiunto Entra.",
+        "heads-up for next month's Litware onboarding: Exchange 2010 on one server, so we'll probably see "
+        "those overutilized-resources 401s if we run 50 concurrent",
+        "Opened a docs PR to update our copy of the 401 Unauthorized KB: screenshots still show Azure AD",
+        "For new hires: `Basic Auth Disabled: MigrationWiz has detected that Basic Authentication is not "
+        "enabled` means modern auth config. Adding this to the wiki.",
+        "lol remember the Adatum project where every user was 401 because of an Xbox MSA? good times",
+        "Bijnaam voor MigrationWiz: 401 Unauthorized Wiz :joy: maar de migratie is foutloos afgerond.",
+        "Follow-up on yesterday's OneDrive 401s: we ran the pre-provisioning script overnight and every line "
+        "verified fine this morning. Nothing left to do there.",
+        "Last week's Wingtip 401 on the destination was a provisioning delay. We waited it out, verified on "
+        "Monday, and the migration finished yesterday with 0 errors.",
+        "401 na celu — czekaliśmy 24h na provisioning, dziś verify przechodzi i migracja ruszyła",
+        "our internal billing API keeps returning 401 to the reporting script since the vault migration",
+        "Checklist for the Q3 tenant-to-tenant projects: register the EWS app + grant consent up front so we "
+        "don't eat the Basic Auth Disabled 401 again",
+        "Timeline for Adatum: Mon 401 Unauthorized on source → Tue found MFA on migadmin → Tue pm CA "
+        "exclusion added → Wed full pass completed, 0 errors.",
+        "With EWS being retired, should we expect a wave of 401s on older projects? Let's plan a session.",
+        "Alguém sabe se a próxima versão do MigrationWiz vai mostrar o código AADSTS junto com o 401?",
+        "Kunde fragt vorab: „Müssen wir mit 401-Fehlern rechnen, wenn wir nächsten Monat MFA einführen?“",
+        "If a customer ever says 401 Unauthorized during scoping, ask about security defaults (no open case, "
+        "just a tip)",
         "Od kiedy przeszliśmy na modern auth, nie widzieliśmy ani jednego 401 od MigrationWiz :tada:",
         "Para la sesión de onboarding voy a mostrar el error `401 Unauthorized - Basic Auth Disabled`",
+        "Pergunta sobre o bot: ele entende o erro 401 da MigrationWiz em português?",
     ],
 )
-def test_round_58_chatter(chatter: str) -> None:
+def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
     assert not classify(chatter).matched
