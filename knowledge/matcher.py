@@ -3,7 +3,8 @@
 Python's regex engine tries every branch of an alternation at every position of the text, which
 makes a hundred word-list patterns over a 4 KB paste cost milliseconds. Each pattern here knows the
 literal texts any match must begin with; a text is indexed once by the first letters of its words,
-and the regex is tried only at the few positions where such a literal stands.
+and the regex is tried only at the few positions where such a literal stands. Many patterns also know a
+word any match holds further on ("fails" in "mw just fails"): in a text without one, they are not tried.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 _sre: Any = importlib.import_module("re._parser")
 _WORD = re.compile(r"\w+")
@@ -23,6 +24,8 @@ _MAX_HEADS = 256
 _SMALL_SET = 10
 _SELECTIVE = 12
 _LOOKUP = 9
+_LATER_SHORTEST = 4  # a later word shorter than this is in too many texts to rule a pattern out
+_LATER_MOST = 8  # more later words than this rule out too few texts to be worth looking up
 _SELECTIVE_HEAD = 5  # a leading literal this long is rare enough inside other words to look for anywhere
 _FEW_WORDS = 600  # up to this many characters, a text's words are looked up rather than each literal found
 _WORD_CACHE = 100_000  # words whose literals FinderSet remembers; forgotten all at once past this
@@ -33,11 +36,15 @@ JOINED_LETTERS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f"
 _JOINED_RUN = re.compile(f"([{JOINED_LETTERS}]+)")
 _JOINED_PAIR = re.compile(f"[{JOINED_LETTERS}]{{2}}")  # two such letters say as much as a Latin word
 # per word: the finders whose literals it holds whole; the longer literals it begins, with their finders;
-# those literals' lengths; and the one or two characters that follow the word in them
-_WordLiterals = tuple[tuple["Finder", ...], dict[str, list["Finder"]], tuple[int, ...], frozenset[str]]
-_NO_LITERALS: _WordLiterals = ((), {}, (), frozenset())
+# those literals' lengths; the one or two characters that follow the word in them; and the finders one of
+# whose later words it begins
+_WordLiterals = tuple[
+    tuple["Finder", ...], dict[str, list["Finder"]], tuple[int, ...], frozenset[str], tuple["Finder", ...]
+]
+_NO_LITERALS: _WordLiterals = ((), {}, (), frozenset(), ())
 
 Head = tuple[str, bool]  # (lowercase literal a match starts with, whether it must start a word)
+_Item = TypeVar("_Item")
 
 
 def _key_length(literal: str) -> int:
@@ -254,15 +261,16 @@ def _heads(items: list[Any], anchored: bool = False, prefix: str = "") -> set[He
     return done
 
 
-def _union(parts: Any) -> set[Head] | None:
-    heads: set[Head] = set()
+def _union(parts: Iterable[set[_Item] | None]) -> set[_Item] | None:
+    """All the parts' items, or None when a part is unknown or there are too many to look for."""
+    items: set[_Item] = set()
     for part in parts:
         if part is None:
             return None
-        heads |= part
-        if len(heads) > _MAX_HEADS:
+        items |= part
+        if len(items) > _MAX_HEADS:
             return None
-    return heads
+    return items
 
 
 def _nested(tree: Any, inside_unbounded: bool) -> bool:
@@ -308,6 +316,78 @@ def literal_heads(pattern: re.Pattern[str]) -> set[Head] | None:
     return _heads(list(_sre.parse(pattern.pattern, pattern.flags).data))
 
 
+def _flattened(items: list[Any]) -> list[Any]:
+    """The sequence with its groups opened up: what they hold, in order."""
+    flat: list[Any] = []
+    for op, value in items:
+        if str(op) == "SUBPATTERN":
+            flat.extend(_flattened(list(value[-1].data)))
+        elif str(op) == "ATOMIC_GROUP":
+            flat.extend(_flattened(list(value.data)))
+        else:
+            flat.append((op, value))
+    return flat
+
+
+def _after_space(items: list[Any]) -> bool:
+    """Whether a match of this sequence always ends in white space (`\\s+`, `(?:\\S+\\s+)?` after one):
+    what follows it starts a word."""
+    if not items:
+        return False
+    op, value = items[-1]
+    if str(op) not in _REPEATS:
+        return False
+    low, _, body = value
+    if not (_is_space(body) or _after_space(_flattened(list(body.data)))):
+        return False
+    return low > 0 or _after_space(items[:-1])
+
+
+def _later(items: list[Any]) -> set[str] | None:
+    """Words one of which begins a word of every text this sequence matches in, past the match's start: those
+    of the part after the first that is likeliest to be missing (the one whose shortest word is longest)."""
+    flat = _flattened(items)
+    body = [index for index, (op, _) in enumerate(flat) if str(op) not in ("AT", "ASSERT", "ASSERT_NOT")]
+    if len(body) == 1 and str(flat[body[0]][0]) == "BRANCH":  # "a fails|b dies": each branch has its own
+        rest = flat[body[0] + 1 :]
+        words = _union(_later(list(branch.data) + rest) for branch in flat[body[0]][1][1])
+        return words if words is not None and len(words) <= _LATER_MOST else None
+    best: set[str] | None = None
+    for index in body[1:]:
+        if str(flat[index - 1][0]) in ("LITERAL", "IN"):  # inside a literal: the leading one, or another
+            continue
+        words = _word_starts(_heads(flat[index:], _after_space(flat[:index])))
+        if words is not None and (best is None or _selectivity(words) > _selectivity(best)):
+            best = words
+    return best
+
+
+def _word_starts(heads: set[Head] | None) -> set[str] | None:
+    """The leading words of literals that all stand at a word start, when each is long enough to be rare
+    and they are few ("already hit ", "already ran " give "already")."""
+    if not heads or any(not anchored for _, anchored in heads):
+        return None
+    words = set()
+    for literal, _ in heads:
+        word = _WORD.match(literal)
+        if word is None or len(word.group()) < _LATER_SHORTEST:
+            return None
+        words.add(word.group())
+    words = {word for word in words if not any(other != word and word.startswith(other) for other in words)}
+    return words if len(words) <= _LATER_MOST else None
+
+
+def _selectivity(words: set[str]) -> tuple[int, int]:
+    """The longer the shortest word and the fewer words, the rarer texts that hold one."""
+    return min(map(len, words)), -len(words)
+
+
+def later_words(pattern: re.Pattern[str]) -> set[str] | None:
+    """Words one of which begins a word somewhere past the start of every match of `pattern` ("fails" for
+    "mw fails"), or None when no part after the first is plain enough to say."""
+    return _later(list(_sre.parse(pattern.pattern, pattern.flags).data))
+
+
 class Finder:
     """A compiled pattern that searches a Text only where its leading literals occur."""
 
@@ -326,6 +406,8 @@ class Finder:
         self.heads = frozenset(heads)
         self.single_character_heads = sorted(literal for literal in at_word if len(literal) == 1)
         self.indexed = bool(heads)
+        # a match starting at a leading literal also needs a word starting with one of these further on
+        self.later = frozenset(later_words(self.pattern) or ()) if heads else frozenset()
 
     @property
     def literals(self) -> frozenset[str]:
@@ -528,13 +610,19 @@ class FinderSet:
                 ]
             )
         ]
+        # later words by their first letters: a finder none of whose later words the text has is ruled out
+        self._later: dict[str, list[tuple[str, Finder]]] = {}
+        for finder in self.finders:
+            for word in finder.later:
+                self._later.setdefault(word[:_LATER_SHORTEST], []).append((word, finder))
+        self._needing_later = frozenset(finder for finder in self.finders if finder.later)
         self._by_word: dict[str, _WordLiterals] = {}
         self._indexed = frozenset(finder for finder in self.finders if finder.indexed)
 
     def _word_literals(self, word: str) -> _WordLiterals:
         """The finders whose literals a word holds whole (each once), and the longer literals it begins
-        that run on past it ("at the") with their finders. Worked out once per word and remembered, since
-        the same words come back in text after text."""
+        that run on past it ("at the") with their finders, and the finders one of whose later words it
+        begins. Worked out once per word and remembered, since the same words come back in text after text."""
         entries = self._by_word.get(word)
         if entries is None:
             whole: dict[Finder, None] = {}
@@ -549,7 +637,16 @@ class FinderSet:
                 self._by_word.clear()
             lengths = tuple(sorted({len(literal) for literal in partial}))
             follows = frozenset(literal[len(word) : len(word) + 2] for literal in partial)
-            entries = (tuple(whole), partial, lengths, follows) if whole or partial else _NO_LITERALS
+            later = tuple(
+                finder
+                for start, finder in self._later.get(word[:_LATER_SHORTEST], ())
+                if word.startswith(start)
+            )
+            entries = (
+                (tuple(whole), partial, lengths, follows, later)
+                if whole or partial or later
+                else _NO_LITERALS
+            )
             self._by_word[word] = entries
         return entries
 
@@ -574,12 +671,14 @@ class FinderSet:
         Each distinct word of the text is looked up once, however many literals and finders it begins.
         """
         starts: dict[Finder, list[int]] = {}
+        later_found: set[Finder] = set()
         lower, known = text.lower, self._by_word
         for word, positions in text.words().items():
             entries = known.get(word) or self._word_literals(word)
             if entries is _NO_LITERALS:
                 continue
-            whole, partial, lengths, follows = entries
+            whole, partial, lengths, follows, later = entries
+            later_found.update(later)
             for owner in whole:
                 found = starts.get(owner)
                 if found is None:
@@ -606,6 +705,8 @@ class FinderSet:
                 found = list(text.occurrences(literal))
                 for owner in owners:
                     starts.setdefault(owner, []).extend(found)
+        for finder in self._needing_later.intersection(starts).difference(later_found):
+            del starts[finder]  # it may start here, but nothing it needs further on is in the text
         text.candidates = starts
         text.unsorted = {finder for finder, found in starts.items() if len(found) > 1}
         text.ruled_out = self._indexed.difference(starts)

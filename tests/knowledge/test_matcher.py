@@ -10,7 +10,16 @@ from hypothesis import strategies as st
 
 from knowledge.load import default_catalog
 from knowledge.lookalikes import LookalikeFinder
-from knowledge.matcher import JOINED_LETTERS, Finder, Finders, FinderSet, Text, literal_heads, seam_scripts
+from knowledge.matcher import (
+    JOINED_LETTERS,
+    Finder,
+    Finders,
+    FinderSet,
+    Text,
+    later_words,
+    literal_heads,
+    seam_scripts,
+)
 from knowledge.sides import SIDE_FINDERS
 from knowledge.slacktext import clean
 from tests.cases import OWN_CASES, read_cases
@@ -48,6 +57,32 @@ WORDS = sorted(
 )
 def test_leading_literals(source: str, heads: set[tuple[str, bool]] | None) -> None:
     assert literal_heads(re.compile(source, re.IGNORECASE)) == heads
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        (r"\bmw\s+(?:just\s+)?(?:fails|refuses)\b", {"fails", "refuses"}),
+        (r"\b(?:mw|project)\s+(?:\S+\s+)?still\s+(?:has|holds)\b", {"still"}),  # after an optional word too
+        (r"\b(?:mw\s+fails|verify\s+died)\b", {"fails", "died"}),  # each alternative its own
+        (r"\banyone\s+(?:already\s+hit|already\s+ran)\b", {"already"}),  # cut to the word they share
+        (r"\bside\s+project\b", {"project"}),
+        (r"\bdatabasenotfound", None),  # one literal: nothing past its start
+        (r"\bx(?:\S+\s+)?still", None),  # "xstill": not always at a word start
+        (r"\bmw\s+(?:is|was)\s+down", {"down"}),
+        (r"\bmw\s+(?:is|was)\b", None),  # too short to be rare
+        (r"\bx\s+\w+", None),
+    ],
+)
+def test_words_every_match_holds_past_its_start(source: str, words: set[str] | None) -> None:
+    assert later_words(re.compile(source, re.IGNORECASE)) == words
+
+
+def test_a_pattern_whose_later_words_a_text_lacks_is_not_tried_there() -> None:
+    group = Finders(Finder(re.compile(p)) for p in (r"\bmw\s+(?:just\s+)?fails\b", r"\bmw\s+is\b"))
+    prepared = FinderSet(group).prepare(Text("MW is fine, it never failed"))
+    assert {finder.pattern.pattern for finder in group.live(prepared)} == {r"\bmw\s+is\b"}
+    assert [f.first(prepared) is not None for f in group] == [False, True]
 
 
 PREPARER = FinderSet(FINDERS)
