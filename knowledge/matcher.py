@@ -354,9 +354,9 @@ def _later(items: list[Any]) -> set[str] | None:
         return words if words is not None and len(words) <= _LATER_MOST else None
     best: set[str] | None = None
     for index in body[1:]:
-        if str(flat[index - 1][0]) in ("LITERAL", "IN"):  # inside a literal: the leading one, or another
+        if not _after_space(flat[:index]):  # what starts here need not start a word
             continue
-        words = _word_starts(_heads(flat[index:], _after_space(flat[:index])))
+        words = _word_starts(_heads(flat[index:], anchored=True))
         if words is not None and (best is None or _selectivity(words) > _selectivity(best)):
             best = words
     return best
@@ -393,7 +393,8 @@ class Finder:
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = re.compile(pattern.pattern, pattern.flags | re.IGNORECASE)
-        heads = _shortest(literal_heads(self.pattern) or set())
+        parsed = list(_sre.parse(self.pattern.pattern, self.pattern.flags).data)
+        heads = _shortest(_heads(parsed) or set())
         anywhere = {literal for literal, anchored in heads if not anchored or not _key_length(literal)}
         at_word = {literal for literal, _ in heads} - anywhere
         # Long literals make a selective prefilter (`literals`); for finding positions a short prefix of
@@ -407,7 +408,7 @@ class Finder:
         self.single_character_heads = sorted(literal for literal in at_word if len(literal) == 1)
         self.indexed = bool(heads)
         # a match starting at a leading literal also needs a word starting with one of these further on
-        self.later = frozenset(later_words(self.pattern) or ()) if heads else frozenset()
+        self.later = frozenset(_later(parsed) or ()) if heads else frozenset()
 
     @property
     def literals(self) -> frozenset[str]:
