@@ -175,3 +175,16 @@ _SEAM_BY_LOOKAROUND = re.compile(
 @given(st.text(alphabet="aZ09 é.、日本はエ한국ｱ", max_size=40))
 def test_seaming_agrees_with_a_look_behind_and_ahead_at_every_character(text: str) -> None:
     assert seam_scripts(text) == _SEAM_BY_LOOKAROUND.sub(" ", text)
+
+
+@settings(max_examples=200)
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=60) | st.text(alphabet="ab1_ -.:'\n", max_size=60)
+)
+def test_a_texts_words_stand_where_a_word_search_finds_them(raw: str) -> None:
+    """ASCII texts are split with an ASCII-only pattern: the words and places must be the same."""
+    text = Text(raw)
+    expected: dict[str, list[int]] = {}
+    for match in re.finditer(r"\w+", text.lower):
+        expected.setdefault(match.group(), []).append(match.start())
+    assert text.words() == expected
