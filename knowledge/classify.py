@@ -91,6 +91,13 @@ def _the_same_number_again(gate: Gate, text: Text, start: int, end: int) -> bool
     )
 
 
+def _undisowned(gate: Gate, text: Text, mentions: Spans) -> list[tuple[int, int]]:
+    """The failure mentions no room, PR, 401(k) or count disowns."""
+    masks = _masks(gate, text, mentions)
+    mask_starts = [start for start, _ in masks]
+    return [span for span in mentions if not _disowned(masks, mask_starts, *span)]
+
+
 def _names_the_error(gate: Gate, text: Text, start: int, end: int) -> bool:
     """Whether a failure mention names the error itself ("users fail" may be failing with a 500), and not a
     document about it ("the 401 KB")."""
@@ -108,9 +115,7 @@ def _own_failure(gate: Gate, text: Text, named: bool = False) -> bool:
     mentions = _spans(gate.failure, text)
     if named:
         mentions = tuple((start, end) for start, end in mentions if _names_the_error(gate, text, start, end))
-    masks = _masks(gate, text, mentions)
-    mask_starts = [start for start, _ in masks]
-    failures = [span for span in mentions if not _disowned(masks, mask_starts, *span)]
+    failures = _undisowned(gate, text, mentions)
     if len(failures) < len(mentions):  # "room 401" here: another bare "401" is the room again
         failures = [span for span in failures if not _the_same_number_again(gate, text, *span)]
     if not failures:
@@ -163,13 +168,13 @@ def _entry_end(text: Text, at: int) -> int:
 def _fixes(gate: Gate, text: Text) -> list[int]:
     """Where the text says the failure is fixed: a resolved phrase at its opening or in its first line, or
     one that no later failure mention follows ("verify green on both ... 4 June: 401" is a timeline, not a
-    fix); near the start, no later one in its own entry ("update: all good now" above the quoted thread);
-    and not one said under a condition ("resume only after verify is green", "in case it starts working
-    again")."""
+    fix; "no more 401s" or a room 401 is no failure mention); near the start, no later one in its own entry
+    ("update: all good now" above the quoted thread); and not one said under a condition ("resume only after
+    verify is green", "in case it starts working again")."""
     said = _unconditional(gate, text, sorted(_spans(gate.resolved, text) + _spans(gate.closings, text)))
     if not said:
         return []
-    failures = [start for start, _ in _spans(gate.failure, text)]
+    failures = [start for start, _ in _undisowned(gate, text, _spans(gate.failure, text))]
 
     def followed(start: int, end: int) -> bool:
         stop = _entry_end(text, start) if start < _FRAME else len(text.lower)

@@ -335,7 +335,7 @@ def test_a_thread_whose_opener_reports_the_fix_needs_no_answer() -> None:
 
 
 def test_a_later_reply_overturns_a_claim_against_a_cause() -> None:
-    claim = "customer says there is no MFA on the migration admin"
+    claim = "I checked: there is no MFA on the migration admin"
     found = "the admin gets an Authenticator push on every sign-in, approve sign in request"
     thread = _THREAD.format(reply=claim, later=found)
     assert _top(thread) == "mfa-required"
@@ -783,6 +783,32 @@ def test_more_terse_failures(failing: str) -> None:
     assert not classify("enduser creds mode, pws in their csv are from before the reset.").matched
 
 
+@pytest.mark.parametrize(
+    "failing",
+    [
+        "target fails on ~900 mbx",
+        "creds suddenly failing",
+        "the same creds pass at 7am and fail at 3pm",
+        "MW can't locate the mail db",
+    ],
+)
+def test_failures_said_of_a_side_the_credentials_or_a_time_of_day(failing: str) -> None:
+    assert classify(f"the target mailboxes were created this morning. {failing}").matched
+    assert not classify("the target mailboxes were created this morning.").matched
+
+
+def test_german_401er_are_401s_and_no_more_of_them_is_no_later_failure() -> None:
+    assert classify("Exchange 2013 im Keller, RAM bei 97 %, ab 8 Uhr kommen nur noch 401er").matched
+    update = "Update Fabrikam: läuft wieder, Security Defaults aus, Verify Credentials grün, keine 401er mehr"
+    assert not classify(update).matched
+
+
+def test_a_setting_answered_no_just_before_a_401_is_no_numbered_item() -> None:
+    paste = "the sign-in log for the admin shows an MFA prompt; security defaults = No. 401 on every mailbox"
+    assert classify(paste).matched
+    assert not classify("see ticket No. 401 for the mailbox list").matched
+
+
 def test_a_forced_reset_by_the_helpdesk_leaves_the_old_password_in_the_endpoint() -> None:
     helpdesk = "their helpdesk did a forced reset of every privileged account yesterday. 401 on source verify"
     assert classify(helpdesk).causes[0].id == "wrong-credentials"
@@ -1026,6 +1052,33 @@ def test_bouncing_verifies_and_checks_still_red_are_failures(failing: str) -> No
             "Conditional Access: Not Applied, and the policy listed is Security Defaults. 401 on verify",
             "security-defaults",
         ),
+        (
+            "src admin gets an authenticator push at every login, MW throws 401. sec defaults already off",
+            "mfa-required",
+        ),
+        (
+            "cust swears there's no MFA on the account, yet the portal login asks for the code we texted. "
+            "verify 401",
+            "mfa-required",
+        ),
+        (
+            "the reseller thinks the password expired, but the 30 users that fail are the ones made an hour "
+            "ago; the older ones verify fine. 401 on the new ones",
+            "new-account-provisioning",
+        ),
+        (
+            "per-user project, 4 of 60 lines 401. With the password saved in MW, OWA says the password is "
+            "incorrect; they log in fine with what they type themselves",
+            "wrong-credentials",
+        ),
+        (
+            "the dest admin first signed in on the 2nd and dismissed the MFA nag; the 401s began on the 16th",
+            "security-defaults",
+        ),
+        (
+            "Les deux utilisateurs qui ont changé leur mot de passe lundi sont en 401 côté source.",
+            "wrong-credentials",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -1073,6 +1126,11 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "Od kiedy przeszliśmy na modern auth, nie widzieliśmy ani jednego 401 od MigrationWiz :tada:",
         "Para la sesión de onboarding voy a mostrar el error `401 Unauthorized - Basic Auth Disabled`",
         "Pergunta sobre o bot: ele entende o erro 401 da MigrationWiz em português?",
+        "Plan na migrację w lipcu: przed startem sprawdzić rolę Global Admin i MFA na koncie, inaczej "
+        "znowu 401 Unauthorized jak w marcu.",
+        "me explaining to the new PM that the 401 Unauthorized in MigrationWiz is not a permissions thing",
+        "if anybody sees the Basic Auth Disabled 401 on Fabrikam this weekend, ping me",
+        "so far we've done 401 mailbox migrations for Tailwind this month, 60 to go",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
