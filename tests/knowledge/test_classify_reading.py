@@ -797,6 +797,52 @@ def test_failures_said_of_a_side_the_credentials_or_a_time_of_day(failing: str) 
     assert not classify("the target mailboxes were created this morning.").matched
 
 
+def test_a_side_said_to_fail_and_a_401_beside_a_network_path_are_failures() -> None:
+    assert classify("target mailboxes were created an hour ago. src side fails on every line").matched
+    assert classify(
+        "tested OWA from home off-VPN, it took a minute to load, the on-prem box crawls. MW verify is 401"
+    ).matched
+    assert not classify(
+        "the VPN keeps throwing 401 at me since the cert rotation, the on-prem box is crawling"
+    ).matched
+
+
+def test_right_before_the_kickoff_is_a_time_not_a_plan() -> None:
+    paste = (
+        "they created the target users WHEN the kickoff call and I ran verify straight after: `Your "
+        "migration failed while checking destination credentials`, still failing an hour later"
+    )
+    assert classify(paste.replace("WHEN", "right before")).matched
+    plan = (
+        "Before the kickoff: confirm the admin has no MFA and holds ApplicationImpersonation, or verify 401s."
+    )
+    assert not classify(plan).matched
+
+
+def test_clues_in_other_languages_are_named_in_the_evidence() -> None:
+    """The word vote often ranks these right anyway; the reply should still say which words point there."""
+    for paste, cause, clue in [
+        (
+            "Sur la source, 6 comptes OneDrive ont « Bloquer la connexion » activé. 401 Unauthorized",
+            "onedrive-source-user",
+            "Bloquer la connexion",
+        ),
+        (
+            "el admin de origen cambió la contraseña el lunes. MigrationWiz: 401 Unauthorized en origen",
+            "wrong-credentials",
+            "cambió la contraseña",
+        ),
+        (
+            "ao entrar com o admin de destino aparece 'Atualize sua senha'. MigrationWiz: 401 no destino",
+            "password-change-required",
+            "Atualize sua senha",
+        ),
+    ]:
+        ranked = classify(paste).causes[0]
+        assert ranked.id == cause
+        assert any(clue in evidence for evidence in ranked.evidence), ranked.evidence
+
+
 def test_german_401er_are_401s_and_no_more_of_them_is_no_later_failure() -> None:
     assert classify("Exchange 2013 im Keller, RAM bei 97 %, ab 8 Uhr kommen nur noch 401er").matched
     update = "Update Fabrikam: läuft wieder, Security Defaults aus, Verify Credentials grün, keine 401er mehr"
@@ -1079,6 +1125,21 @@ def test_bouncing_verifies_and_checks_still_red_are_failures(failing: str) -> No
             "Les deux utilisateurs qui ont changé leur mot de passe lundi sont en 401 côté source.",
             "wrong-credentials",
         ),
+        (
+            "the project still signs in with plain user/pw against their EXO tenant, every line unauthorized",
+            "modern-auth-not-configured",
+        ),
+        ("AADSTS50034 for the target users, created twenty minutes ago. 401", "new-account-provisioning"),
+        (
+            "cliente resetou a senha do admin de origem ontem à noite e ninguém mexeu no MigrationWiz. Desde "
+            "então 401 na origem.",
+            "wrong-credentials",
+        ),
+        (
+            "Przy logowaniu adminem docelowym pojawia się ekran „Zaktualizuj hasło”. MigrationWiz: 401 na "
+            "docelowym.",
+            "password-change-required",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -1131,6 +1192,16 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "me explaining to the new PM that the 401 Unauthorized in MigrationWiz is not a permissions thing",
         "if anybody sees the Basic Auth Disabled 401 on Fabrikam this weekend, ping me",
         "so far we've done 401 mailbox migrations for Tailwind this month, 60 to go",
+        "Contoso just bought 401 more MigrationWiz user migration licences, please update the tracker",
+        'me, every Friday: "Your migration failed while checking source credentials" :skull:',
+        "Semana que vem começamos a Fabrikam. Configurem a modern auth antes, pra não tomar 401.",
+        "Handover: Tailspin OneDrive — the 401s on the destination from Tuesday are gone; sites "
+        "pre-provisioned, all 40 users verified. Nothing to do tonight.",
+        "If the Wingtip batch next month hits the 14-day security defaults 401 again, plan is: turn defaults "
+        "off before pre-stage. Nothing failing right now.",
+        "if the customer turns on MFA halfway through, we'll start seeing 401s, so ask them to wait",
+        'For the record, the Contoso "still 401" from Monday was a trailing space in the password. Fixed, '
+        "re-verified, passes done, customer signed off.",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
