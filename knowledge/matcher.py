@@ -574,6 +574,13 @@ class Finders(tuple[Finder, ...]):
         return self.members.difference(text.ruled_out) if text.ruled_out else self
 
 
+_Group = tuple[tuple[int, ...], dict[str, list[Finder]]]  # the literals' lengths; each literal's finders
+
+
+def _group(literals: dict[str, list[Finder]]) -> _Group:
+    return tuple(sorted({len(literal) for literal in literals})), literals
+
+
 class FinderSet:
     """Many finders looked up together: one pass over a text's words finds where each of them can start."""
 
@@ -591,27 +598,24 @@ class FinderSet:
                         ).append(finder)
             for literal in finder.anywhere:
                 self._anywhere.setdefault(literal, []).append(finder)
-        # In-word literals by their first two characters: a pair the text lacks rules out its whole group.
-        # Pairs with other than ASCII letters (hundreds of CJK words) are looked at only in texts that hold
-        # their first character.
-        self._anywhere_by_head: dict[str, list[tuple[str, list[Finder]]]] = {}
-        self._foreign_heads: dict[str, list[str]] = {}  # first character -> non-ASCII pairs it begins
+        # In-word literals by their first two characters: a pair the text lacks rules out its whole group,
+        # and where it stands, what follows says which of the group's literals are there. Pairs with other
+        # than ASCII letters (hundreds of CJK words) are looked at only in texts that hold their first
+        # character; an ASCII text cannot hold a literal with other letters ("90 % に張り付", "14일째").
+        by_head: dict[str, dict[str, list[Finder]]] = {}
         for literal, owners in self._anywhere.items():
-            head = literal[:2]
-            if head not in self._anywhere_by_head and not head.isascii():
+            by_head.setdefault(literal[:2], {})[literal] = owners
+        self._groups = {head: _group(literals) for head, literals in by_head.items()}
+        self._foreign_heads: dict[str, list[str]] = {}  # first character -> non-ASCII pairs it begins
+        for head in self._groups:
+            if not head.isascii():
                 self._foreign_heads.setdefault(head[0], []).append(head)
-            self._anywhere_by_head.setdefault(head, []).append((literal, owners))
-        self._ascii_heads = [head for head in self._anywhere_by_head if head.isascii()]
-        # An ASCII text cannot hold a literal with other letters ("90 % に張り付", "14일째"): for such
-        # texts, only the ASCII literals of each pair, and only the pairs that have some.
+        self._ascii_groups = [(head, group) for head, group in self._groups.items() if head.isascii()]
         self._ascii_only = [
-            (head, ascii_literals)
-            for head in self._ascii_heads
-            if (
-                ascii_literals := [
-                    (lit, owners) for lit, owners in self._anywhere_by_head[head] if lit.isascii()
-                ]
-            )
+            (head, _group(ascii_literals))
+            for head, literals in by_head.items()
+            if head.isascii()
+            and (ascii_literals := {lit: owners for lit, owners in literals.items() if lit.isascii()})
         ]
         # later words by their first letters: a finder none of whose later words the text has is ruled out
         self._later: dict[str, list[tuple[str, Finder]]] = {}
@@ -653,20 +657,16 @@ class FinderSet:
             self._by_word[word] = entries
         return entries
 
-    def _anywhere_in(self, lower: str) -> Iterator[tuple[str, list[Finder]]]:
-        """The in-word literals, with their finders, whose first two characters occur in `lower`."""
+    def _groups_in(self, lower: str) -> list[tuple[str, _Group]]:
+        """The in-word literal groups whose pair of first characters may occur in `lower`."""
         if lower.isascii():
-            for head, literals in self._ascii_only:
-                if head in lower:
-                    yield from literals
-            return
-        for head in self._ascii_heads:
-            if head in lower:
-                yield from self._anywhere_by_head[head]
-        for first in set(lower).intersection(self._foreign_heads):
-            for head in self._foreign_heads[first]:
-                if head in lower:
-                    yield from self._anywhere_by_head[head]
+            return self._ascii_only
+        foreign = [
+            (head, self._groups[head])
+            for first in set(lower).intersection(self._foreign_heads)
+            for head in self._foreign_heads[first]
+        ]
+        return self._ascii_groups + foreign
 
     def prepare(self, text: Text) -> Text:
         """Mark on `text` where each finder of this set can start; finders that cannot are ruled out.
@@ -703,11 +703,22 @@ class FinderSet:
                         if owners is not None:
                             for owner in owners:
                                 starts.setdefault(owner, []).append(at)
-        for literal, owners in self._anywhere_in(lower):
-            if literal in lower:
+        for head, (sizes, literals) in self._groups_in(lower):
+            if len(literals) == 1:  # "@", ".onmicros": where the literal stands is all there is to know
+                [(literal, owners)] = literals.items()
                 found = list(text.occurrences(literal))
                 for owner in owners:
                     starts.setdefault(owner, []).extend(found)
+                continue
+            at = lower.find(head)
+            while at >= 0:
+                window = lower[at : at + _LOOKUP]
+                for size in sizes:
+                    owners = literals.get(window[:size])
+                    if owners is not None:
+                        for owner in owners:
+                            starts.setdefault(owner, []).append(at)
+                at = lower.find(head, at + 1)
         for finder in self._needing_later.intersection(starts).difference(later_found):
             del starts[finder]  # it may start here, but nothing it needs further on is in the text
         text.candidates = starts

@@ -34,7 +34,7 @@ WORDS = sorted(
     {
         word
         for finder in FINDERS
-        for word in re.findall(r"[a-z0-9]{2,}|[%$#/.,:-]", finder.pattern.pattern.replace("\\s", " "))
+        for word in re.findall(r"[a-z0-9]{2,}|[%$#/.,:()<@-]", finder.pattern.pattern.replace("\\s", " "))
     }
 )
 
