@@ -843,6 +843,26 @@ def test_clues_in_other_languages_are_named_in_the_evidence() -> None:
         assert any(clue in evidence for evidence in ranked.evidence), ranked.evidence
 
 
+@pytest.mark.parametrize("failing", ["verify credentials → red on 200/200 users", "verify no good"])
+def test_a_verify_shown_red_by_an_arrow_or_no_good_is_a_failure(failing: str) -> None:
+    assert classify(f"the target mailboxes were created an hour ago. {failing}").matched
+
+
+def test_a_customer_saying_nothing_changed_is_their_word_not_evidence() -> None:
+    ranked = classify("verify keeps failing 401 on the destination, customer says nothing changed").causes
+    assert not any(cause.from_text for cause in ranked)
+    ours = classify("verify keeps failing 401 on the destination, nothing changed on our side").causes
+    assert ours[0].id == "security-defaults"
+
+
+def test_a_401_blamed_on_the_licence_is_still_a_failure() -> None:
+    paste = (
+        "Customer says the 401 must be the license. Their admin is licensed fine; when I sign in, Microsoft "
+        "asks me to pick a work or personal account first."
+    )
+    assert classify(paste).causes[0].id == "account-picker"
+
+
 def test_german_401er_are_401s_and_no_more_of_them_is_no_later_failure() -> None:
     assert classify("Exchange 2013 im Keller, RAM bei 97 %, ab 8 Uhr kommen nur noch 401er").matched
     update = "Update Fabrikam: läuft wieder, Security Defaults aus, Verify Credentials grün, keine 401er mehr"
@@ -1140,6 +1160,41 @@ def test_bouncing_verifies_and_checks_still_red_are_failures(failing: str) -> No
             "docelowym.",
             "password-change-required",
         ),
+        (
+            "Customer says we have the wrong passwords. We only use the admin, which works. The users in "
+            "question were created 20 minutes before verify ran. 401 on all of them.",
+            "new-account-provisioning",
+        ),
+        (
+            "09:00 all users 401 on source\n09:10 OWA login as the admin: 'Your account or password is "
+            "incorrect'\n09:15 MFA? no. security defaults? off\n09:30 they admit the helpdesk reset that "
+            "account after a lockout\n09:45 waiting on the new password, still failing",
+            "wrong-credentials",
+        ),
+        (
+            "Tue 08:30 customer creates 40 mailboxes in the target\nTue 08:40 verify → 401 on all 40\n"
+            "Tue 08:50 password fine, MFA off, impersonation OK\nTue 09:00 told them to retry tomorrow",
+            "new-account-provisioning",
+        ),
+        (
+            "verify creds was green at kickoff, 2 wks later red on dest. someone hit 'skip' on the mfa nag "
+            "back then",
+            "security-defaults",
+        ),
+        (
+            "password policy on the source is 60 days and the admin account was created exactly 61 days ago. "
+            "everything 401s since this morning",
+            "password-change-required",
+        ),
+        (
+            "they rebuilt the endpoint yesterday and typed the admin as admin@contoso.local instead of the "
+            "UPN that signs in. 401 since.",
+            "wrong-credentials",
+        ),
+        (
+            "migration admin has zero admin roles in the new tenant, that's where the 401 comes from",
+            "insufficient-permissions",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -1202,6 +1257,13 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "if the customer turns on MFA halfway through, we'll start seeing 401s, so ask them to wait",
         'For the record, the Contoso "still 401" from Monday was a trailing space in the password. Fixed, '
         "re-verified, passes done, customer signed off.",
+        "Verified - Contoso OneDrive users pass now after licensing, the 401s are gone. Thanks!",
+        "if a cust ever hits 401 on onedrive, remind them to license + provision first. adding to runbook",
+        "For the Q4 Litware project let's put 'disable security defaults' on the kickoff checklist so we "
+        "don't end up in the 401 suite again",
+        "Voor het project van volgende maand: de app-registratie vooraf aanmaken, zodat we niet weer tegen "
+        '"401 Unauthorized - Basic Auth Disabled" aanlopen.',
+        "me: *reads 401 Unauthorized*\nalso me: must be MFA\nit's always MFA :joy:",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
