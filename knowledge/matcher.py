@@ -581,6 +581,22 @@ def _group(literals: dict[str, list[Finder]]) -> _Group:
     return tuple(sorted({len(literal) for literal in literals})), literals
 
 
+def _note_literals_at(
+    starts: dict[Finder, list[int]],
+    lower: str,
+    at: int,
+    lengths: Iterable[int],
+    literals: dict[str, list[Finder]],
+) -> None:
+    """Note `at` as a start for the finders of whichever of `literals` (of these `lengths`) stands there."""
+    window = lower[at : at + _LOOKUP]
+    for length in lengths:
+        owners = literals.get(window[:length])
+        if owners is not None:
+            for owner in owners:
+                starts.setdefault(owner, []).append(at)
+
+
 class FinderSet:
     """Many finders looked up together: one pass over a text's words finds where each of them can start."""
 
@@ -697,12 +713,7 @@ class FinderSet:
                     after = lower[at + size : at + size + 2]
                     if after not in follows and after[:1] not in follows:
                         continue
-                    window = lower[at : at + _LOOKUP]
-                    for length in lengths:
-                        owners = partial.get(window[:length])
-                        if owners is not None:
-                            for owner in owners:
-                                starts.setdefault(owner, []).append(at)
+                    _note_literals_at(starts, lower, at, lengths, partial)
         for head, (sizes, literals) in self._groups_in(lower):
             if len(literals) == 1:  # "@", ".onmicros": where the literal stands is all there is to know
                 [(literal, owners)] = literals.items()
@@ -712,12 +723,7 @@ class FinderSet:
                 continue
             at = lower.find(head)
             while at >= 0:
-                window = lower[at : at + _LOOKUP]
-                for size in sizes:
-                    owners = literals.get(window[:size])
-                    if owners is not None:
-                        for owner in owners:
-                            starts.setdefault(owner, []).append(at)
+                _note_literals_at(starts, lower, at, sizes, literals)
                 at = lower.find(head, at + 1)
         for finder in self._needing_later.intersection(starts).difference(later_found):
             del starts[finder]  # it may start here, but nothing it needs further on is in the text
