@@ -647,6 +647,8 @@ PLAIN_USER_PASS = "src is EXO, project still on plain user/pass, no client id in
         (CREATED_THIS_MORNING, "MW can't locate the mail db"),
         (CREATED_AN_HOUR_AGO, "verify credentials → red on 200/200 users"),
         (CREATED_AN_HOUR_AGO, "verify no good"),
+        (CREATED_AN_HOUR_AGO, "mwiz still says no"),
+        (CREATED_AN_HOUR_AGO, "fewer errors but not gone"),
         (DUO, "all users unauth"),
         (DUO, "verify = unauth for all"),
         (DUO, "mwiz can't get past it"),
@@ -861,6 +863,23 @@ def test_a_customer_saying_nothing_changed_is_their_word_not_evidence() -> None:
     assert not any(cause.from_text for cause in ranked)
     ours = classify("verify keeps failing 401 on the destination, nothing changed on our side").causes
     assert ours[0].id == "security-defaults"
+
+
+def test_a_customer_asking_about_a_401_when_checking_their_login_is_answered() -> None:
+    email = (
+        'customer email: "Hello, your software says 401 unauthorized when checking our login. Please help."'
+    )
+    assert classify(email).matched
+
+
+def test_a_setting_shown_disabled_is_no_disabled_user() -> None:
+    paste = (
+        "sign-in log: Authentication requirement = Multifactor, CA = Not Applied, per-user MFA status is "
+        "Disabled. Nothing else could demand MFA. 401 on verify"
+    )
+    ranked = {cause.id: cause for cause in classify(paste).causes}
+    assert not ranked["onedrive-source-user"].from_text
+    assert classify(paste).causes[0].id == "security-defaults"
 
 
 def test_a_401_blamed_on_the_licence_is_still_a_failure() -> None:
@@ -1154,6 +1173,46 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "migration admin has zero admin roles in the new tenant, that's where the 401 comes from",
             "insufficient-permissions",
         ),
+        (
+            "the customer insists it's MFA, but the sign-in log says 'Invalid username or password', MFA "
+            "result 'not required'. 401 on every verify.",
+            "wrong-credentials",
+        ),
+        (
+            "Kurze Frage: im Quell-Endpoint steht `migadmin@fabrkam.onmicrosoft.com`, der Tenant heißt "
+            "fabrikam. Verify liefert 401 Unauthorized.",
+            "wrong-credentials",
+        ),
+        (
+            "Fwd from their helpdesk: `Your migration failed while checking destination credentials. 401 "
+            "Unauthorized` — we used our helpdesk account, it has the User Administrator role so it should "
+            "be fine? It can reset passwords and everything.",
+            "insufficient-permissions",
+        ),
+        (
+            "Checked so far on the 401s:\n:x: MFA — off\n:x: roles — ApplicationImpersonation is there\n"
+            ":white_check_mark: portal sign-in → 'Update your password' screen first\nStill 401.",
+            "password-change-required",
+        ),
+        (
+            "Customer has reset all target passwords twice thinking creds are wrong. These users were made "
+            "yesterday at ~4pm. Still 401 on verify.",
+            "new-account-provisioning",
+        ),
+        (
+            "skapade kontona i morse i nya tenanten och migreringen säger 401 Unauthorized",
+            "new-account-provisioning",
+        ),
+        (
+            "Security forced a reset-at-next-sign-in for every user of the old tenant; we use end-user "
+            "credentials. 401 on all 180 lines of the source",
+            "password-change-required",
+        ),
+        (
+            "customer insists the password is right, but in incognito Microsoft says it's wrong: they sent "
+            "the password of another mailbox. verify: 401 Unauthorized",
+            "wrong-credentials",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -1224,6 +1283,13 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         '"401 Unauthorized - Basic Auth Disabled" aanlopen.',
         "me: *reads 401 Unauthorized*\nalso me: must be MFA\nit's always MFA :joy:",
         "KB for 401 unauth updated w/ an entra connect section",
+        "Update Fabrikam-case:\n09:10 — verify geeft 401 Unauthorized op alle 120 users\n09:40 — klant "
+        "bevestigt dat de accounts gisteren zijn aangemaakt\n14:05 — verify opnieuw gedraaid: alle users "
+        "groen, migratie draait nu",
+        'Docs question: in the KB, do we quote "401 Unauthorized: The credentials used to access the '
+        'configured mailbox are invalid" in full? No customer case, just copy-editing.',
+        "Shadowing notes from my first week: Sam took me through a 401 on verify creds, we signed in as the "
+        "admin, hit an expired-password prompt, reset it, re-verified, green.",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
