@@ -649,6 +649,9 @@ PLAIN_USER_PASS = "src is EXO, project still on plain user/pass, no client id in
         (CREATED_AN_HOUR_AGO, "verify no good"),
         (CREATED_AN_HOUR_AGO, "mwiz still says no"),
         (CREATED_AN_HOUR_AGO, "fewer errors but not gone"),
+        (CREATED_AN_HOUR_AGO, "target check fails"),
+        (CREATED_AN_HOUR_AGO, "delta dies on target creds"),
+        (CREATED_AN_HOUR_AGO, "verify at 10 → nope"),
         (DUO, "all users unauth"),
         (DUO, "verify = unauth for all"),
         (DUO, "mwiz can't get past it"),
@@ -880,6 +883,12 @@ def test_a_setting_shown_disabled_is_no_disabled_user() -> None:
     ranked = {cause.id: cause for cause in classify(paste).causes}
     assert not ranked["onedrive-source-user"].from_text
     assert classify(paste).causes[0].id == "security-defaults"
+
+
+def test_a_password_re_entered_and_still_401_is_answered() -> None:
+    assert classify(
+        "re: Proseware — got the password again from the customer and re-entered it, still 401"
+    ).matched
 
 
 def test_a_401_blamed_on_the_licence_is_still_a_failure() -> None:
@@ -1213,6 +1222,26 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "the password of another mailbox. verify: 401 Unauthorized",
             "wrong-credentials",
         ),
+        (
+            "目标端 OneDrive 的 URL 打开显示“尚未设置 OneDrive”，用户从没登录过。"
+            "MigrationWiz 文档项目报 401 Unauthorized。",
+            "onedrive-not-provisioned",
+        ),
+        (
+            'Customer: "We have Security Defaults switched off." True. But their Conditional Access policy '
+            "Require MFA for all admins includes the destination admin, no exclusions. 401 on verify.",
+            "mfa-required",
+        ),
+        (
+            "the dest admin password was pasted out of a Word doc with a curly quote. Login with the real "
+            "password works in a browser, the stored one obviously doesn't. MW: 401 Unauthorized checking "
+            "destination credentials.",
+            "wrong-credentials",
+        ),
+        (
+            "Licencias asignadas a las 10:00, ahora son las 11:15 y el verify de destino sigue con 401.",
+            "new-account-provisioning",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -1290,6 +1319,12 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         'configured mailbox are invalid" in full? No customer case, just copy-editing.',
         "Shadowing notes from my first week: Sam took me through a 401 on verify creds, we signed in as the "
         "admin, hit an expired-password prompt, reset it, re-verified, green.",
+        'me every Friday: "401 Unauthorized? have you tried turning security defaults off and on again"',
+        "recap for the handover:\n10:02 cust reports dest 401 on all users\n10:20 target admin is asked to "
+        "change pw at next sign in\n10:45 new pw set, endpoint updated\n11:05 full pass kicked off, ~40% "
+        "done now\nnothing left on our side",
+        "```09:02 Verify credentials: Failed (401 Unauthorized) - destination\n09:41 Verify credentials: "
+        "Success\n09:45 Full migration started```\nall good after fixing the password",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
