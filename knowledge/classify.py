@@ -235,7 +235,7 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     ended, or someone's story of another tenant: only the opening entry can say the failure is fixed (or the
     last one close the case, "verify passes, closing the ticket"), and only there does an aside ("for the
     record", "noted in the KB") make the message talk. Past the opening, talk far from every failure
-    mention is another item's ("the reseller training moved to Tuesday").
+    mention or pasted error wording is another item's ("the reseller training moved to Tuesday").
     When someone asked the bot directly (`asked`), an own failure mention is enough, even in talk about
     one or about one already fixed.
     """
@@ -254,7 +254,7 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
         # in a pasted thread only the opening entry can report the failure fixed or aside
         opening_end = _entry_end(text, 0)
         asides = () if _any(gate.unmistakable, text) else _spans(gate.asides, text)
-        mentions = [start for start, _ in _spans(gate.failure, text)]
+        mentions = [start for start, _ in _spans(gate.failure, text) + _spans(gate.unmistakable, text)]
         talk = tuple(
             (start, end)
             for start, end in framing + tuple(span for span in asides if span[0] < opening_end)

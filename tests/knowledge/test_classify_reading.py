@@ -652,6 +652,8 @@ PLAIN_USER_PASS = "src is EXO, project still on plain user/pass, no client id in
         (CREATED_AN_HOUR_AGO, "target check fails"),
         (CREATED_AN_HOUR_AGO, "delta dies on target creds"),
         (CREATED_AN_HOUR_AGO, "verify at 10 → nope"),
+        (CREATED_AN_HOUR_AGO, "verify already red"),
+        (CREATED_AN_HOUR_AGO, "verify creds keeps bouncing"),
         (DUO, "all users unauth"),
         (DUO, "verify = unauth for all"),
         (DUO, "mwiz can't get past it"),
@@ -1242,6 +1244,22 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "Licencias asignadas a las 10:00, ahora son las 11:15 y el verify de destino sigue con 401.",
             "new-account-provisioning",
         ),
+        (
+            "Destination 401, went through the list:\n• password - correct, I can sign in\n• password expiry "
+            "- never expires\nThe only odd thing: before the password prompt it asks whether I mean my "
+            "work/school or personal account.",
+            "account-picker",
+        ),
+        (
+            "The source admin address was also used for a consumer MSA, so the sign-in page asks us to "
+            "choose every time. Password itself is fine. Verify: 401 Unauthorized on 340 users.",
+            "account-picker",
+        ),
+        (
+            "Logando com o admin de destino aparece a tela “Escolha uma conta” antes da senha. MigrationWiz "
+            "dá 401 Unauthorized em todos os usuários.",
+            "account-picker",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -1325,6 +1343,10 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "done now\nnothing left on our side",
         "```09:02 Verify credentials: Failed (401 Unauthorized) - destination\n09:41 Verify credentials: "
         "Success\n09:45 Full migration started```\nall good after fixing the password",
+        "Mise à jour du ticket Fabrikam : après avoir désactivé les paramètres de sécurité par défaut, "
+        "verify passe maintenant sur les 120 boîtes. Plus de 401, on clôture",
+        "Quick reminder for onboarding: when a customer pastes `Basic Auth Disabled` from MigrationWiz, it "
+        "is almost always the modern auth setup. No live case right now, just sharing.",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
