@@ -1260,6 +1260,21 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "dá 401 Unauthorized em todos os usuários.",
             "account-picker",
         ),
+        (
+            "Project runs on end-user creds. 14 of 200 users fail 401 on the source: the people helpdesk "
+            "reset this week; the CSV we bulk-imported still has their old passwords.",
+            "wrong-credentials",
+        ),
+        (
+            "quarterly rotation hit the on-prem svc acct tues night and the endpoint still has the old "
+            "value. src stays red till monday",
+            "wrong-credentials",
+        ),
+        (
+            "Customer's guess was security defaults; they disabled them, reran verify, still 401. On the "
+            "target admin login it's the work-or-school vs personal chooser every single time.",
+            "account-picker",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -1347,6 +1362,14 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "verify passe maintenant sur les 120 boîtes. Plus de 401, on clôture",
         "Quick reminder for onboarding: when a customer pastes `Basic Auth Disabled` from MigrationWiz, it "
         "is almost always the modern auth setup. No live case right now, just sharing.",
+        "En la formación de nuevos ingresos usamos como ejemplo el error `401 Unauthorized - Basic Auth "
+        "Disabled`. ¿Alguien tiene capturas mejores?",
+        "Voor de migratie van volgende maand: eerst Security Defaults checken en de app registration doen, "
+        "dan krijgen we niet weer die 401's.",
+        "Yesterday's 401 on the Contoso source turned out to be a typo in the admin UPN. Fixed, verified, "
+        "both passes done.",
+        "re-ran verify on the Relecloud users after the 24h wait, all green now :white_check_mark: the 401s "
+        "from yesterday are gone",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
