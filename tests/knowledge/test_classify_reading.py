@@ -1365,6 +1365,19 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "both passes done.",
         "re-ran verify on the Relecloud users after the 24h wait, all green now :white_check_mark: the 401s "
         "from yesterday are gone",
+        "for new hires: when MW shows `401 Unauthorized ... Basic Auth Disabled` the project needs modern "
+        "auth, see the KB",
+        "should we write a KB on the 24h provisioning 401? it came up three times this month",
+        "The KB page for the 401 Unauthorized error suite still shows old Azure AD screenshots, can docs "
+        "swap them?",
+        "That 401 on Adventure Works yesterday was just the 24h provisioning lag — all green this morning, "
+        "full pass running.",
+        "the 24h provisioning lag again on Tailspin: yesterday 401, all green this morning, full pass "
+        "running",
+        "Tentei reinserir a senha, ainda 401 → atribuí ApplicationImpersonation ao admin → verify passou ✅, "
+        "migração rodando. Valeu!",
+        "customer asked whether last month's 401 could come back on the delta. Told them no, security "
+        "defaults are off for good.",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
