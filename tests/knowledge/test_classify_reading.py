@@ -654,6 +654,10 @@ PLAIN_USER_PASS = "src is EXO, project still on plain user/pass, no client id in
         (CREATED_AN_HOUR_AGO, "verify at 10 → nope"),
         (CREATED_AN_HOUR_AGO, "verify already red"),
         (CREATED_AN_HOUR_AGO, "verify creds keeps bouncing"),
+        (CREATED_AN_HOUR_AGO, "auth errors on all 30"),
+        (CREATED_AN_HOUR_AGO, "getting the auth error on every one of them"),
+        (CREATED_AN_HOUR_AGO, "verify nope"),
+        (CREATED_AN_HOUR_AGO, "mwiz says creds bad"),
         (DUO, "all users unauth"),
         (DUO, "verify = unauth for all"),
         (DUO, "mwiz can't get past it"),
@@ -885,6 +889,7 @@ def test_a_setting_shown_disabled_is_no_disabled_user() -> None:
     [
         "re: Proseware — got the password again from the customer and re-entered it, still 401",
         'customer email: "Hello, your software says 401 unauthorized when checking our login. Please help."',
+        "anyone around? the Fabrikam 401 on checking credentials is back :sob:",
     ],
 )
 def test_a_live_failure_with_no_clue_to_its_cause_is_answered(live: str) -> None:
@@ -1378,6 +1383,10 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "migração rodando. Valeu!",
         "customer asked whether last month's 401 could come back on the delta. Told them no, security "
         "defaults are off for good.",
+        'PR staat open voor de interne wiki: een sectie over "401 Unauthorized bij het verifiëren van '
+        'credentials" met screenshots van het Entra-scherm. Graag review.',
+        "Promemoria per il cutover di domenica: il mese scorso avevamo avuto i 401 Unauthorized per la "
+        "password scaduta dell'admin. Al momento tutto verde.",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
