@@ -107,15 +107,17 @@ def _names_the_error(gate: Gate, text: Text, start: int, end: int) -> bool:
     )
 
 
-def _own_failure(gate: Gate, text: Text, named: bool = False) -> bool:
-    """A failure mention that is not a room, PR or 401(k), and not next to another system's name unless
-    it is said of a migration side ("401 on the source", whatever else the customer runs); with `named`,
-    only one that names the error itself counts ("users fail" may be failing with a 500), not a document
-    ("the 401 KB"). Where some mentions are rooms or a 401(k), a bare "401" needs an error word beside it."""
+def _own_failure(gate: Gate, text: Text, undisowned: list[tuple[int, int]], named: bool = False) -> bool:
+    """A failure mention that is not a room, PR or 401(k) (`undisowned`, as `_undisowned` finds them among
+    all the failure mentions), and not next to another system's name unless it is said of a migration side
+    ("401 on the source", whatever else the customer runs); with `named`, only one that names the error
+    itself counts ("users fail" may be failing with a 500), not a document ("the 401 KB"). Where some
+    mentions are rooms or a 401(k), a bare "401" needs an error word beside it."""
     mentions = _spans(gate.failure, text)
     if named:
         mentions = tuple((start, end) for start, end in mentions if _names_the_error(gate, text, start, end))
-    failures = _undisowned(gate, text, mentions)
+    kept = set(undisowned)  # a mention's masks start just around it, so the full list's verdicts hold
+    failures = [span for span in mentions if span in kept]
     if len(failures) < len(mentions):  # "room 401" here: another bare "401" is the room again
         failures = [span for span in failures if not _the_same_number_again(gate, text, *span)]
     if not failures:
@@ -165,16 +167,16 @@ def _entry_end(text: Text, at: int) -> int:
     return text.entries[following] if following < len(text.entries) else len(text.lower)
 
 
-def _fixes(gate: Gate, text: Text) -> list[int]:
+def _fixes(gate: Gate, text: Text, failures: list[int]) -> list[int]:
     """Where the text says the failure is fixed: a resolved phrase at its opening or in its first line, or
     one that no later failure mention follows ("verify green on both ... 4 June: 401" is a timeline, not a
     fix; "no more 401s" or a room 401 is no failure mention); near the start, no later one in its own entry
     ("update: all good now" above the quoted thread); and not one said under a condition ("resume only after
-    verify is green", "in case it starts working again")."""
+    verify is green", "in case it starts working again"). `failures` are where the failure mentions that
+    no room or count disowns start."""
     said = _unconditional(gate, text, sorted(_spans(gate.resolved, text) + _spans(gate.closings, text)))
     if not said:
         return []
-    failures = [start for start, _ in _undisowned(gate, text, _spans(gate.failure, text))]
 
     def followed(start: int, end: int) -> bool:
         stop = _entry_end(text, start) if start < _FRAME else len(text.lower)
@@ -240,8 +242,9 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     one or about one already fixed.
     """
     gate = article.gate
+    undisowned = _undisowned(gate, text, _spans(gate.failure, text))
     if not asked:
-        all_fixes = _fixes(gate, text)
+        all_fixes = _fixes(gate, text, [start for start, _ in undisowned])
         if _closed(gate, text, all_fixes):
             return False
         disclaimed = _spans(gate.disclaimers, text)
@@ -265,8 +268,8 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
             framed = any(start < _FRAME for start, _ in framing) or any(start < _FRAME for start in fixes)
             if not _goes_on(gate, text, talk, before=_FRAME if framed else None):
                 return False
-    own_failure = _own_failure(gate, text)
-    if _any(gate.other_error, text) and not _own_failure(gate, text, named=True):
+    own_failure = _own_failure(gate, text, undisowned)
+    if _any(gate.other_error, text) and not _own_failure(gate, text, undisowned, named=True):
         return False
     if _any(gate.unmistakable, text):
         return True

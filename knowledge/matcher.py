@@ -36,13 +36,12 @@ _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 JOINED_LETTERS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f"
 _JOINED_RUN = re.compile(f"([{JOINED_LETTERS}]+)")
 _JOINED_PAIR = re.compile(f"[{JOINED_LETTERS}]{{2}}")  # two such letters say as much as a Latin word
+# the lengths of some literals, and each literal's finders
+_Group = tuple[tuple[int, ...], dict[str, list["Finder"]]]
 # per word: the finders whose literals it holds whole; the longer literals it begins, with their finders;
-# those literals' lengths; the one or two characters that follow the word in them; and the finders one of
-# whose later words it begins
-_WordLiterals = tuple[
-    tuple["Finder", ...], dict[str, list["Finder"]], tuple[int, ...], frozenset[str], tuple["Finder", ...]
-]
-_NO_LITERALS: _WordLiterals = ((), {}, (), frozenset(), ())
+# the one or two characters that follow the word in those; and the finders one of whose later words it begins
+_WordLiterals = tuple[tuple["Finder", ...], _Group, frozenset[str], tuple["Finder", ...]]
+_NO_LITERALS: _WordLiterals = ((), ((), {}), frozenset(), ())
 
 Head = tuple[str, bool]  # (lowercase literal a match starts with, whether it must start a word)
 _Item = TypeVar("_Item")
@@ -574,10 +573,8 @@ class Finders(tuple[Finder, ...]):
         return self.members.difference(text.ruled_out) if text.ruled_out else self
 
 
-_Group = tuple[tuple[int, ...], dict[str, list[Finder]]]  # the literals' lengths; each literal's finders
-
-
 def _group(literals: dict[str, list[Finder]]) -> _Group:
+    """Literals with their lengths, for looking up which of them stands at a place."""
     return tuple(sorted({len(literal) for literal in literals})), literals
 
 
@@ -658,7 +655,6 @@ class FinderSet:
                         partial.setdefault(literal, []).extend(owners)
             if len(self._by_word) >= _WORD_CACHE:
                 self._by_word.clear()
-            lengths = tuple(sorted({len(literal) for literal in partial}))
             follows = frozenset(literal[len(word) : len(word) + 2] for literal in partial)
             later = tuple(
                 finder
@@ -666,9 +662,7 @@ class FinderSet:
                 if word.startswith(start)
             )
             entries = (
-                (tuple(whole), partial, lengths, follows, later)
-                if whole or partial or later
-                else _NO_LITERALS
+                (tuple(whole), _group(partial), follows, later) if whole or partial or later else _NO_LITERALS
             )
             self._by_word[word] = entries
         return entries
@@ -696,7 +690,7 @@ class FinderSet:
             entries = known.get(word) or self._word_literals(word)
             if entries is _NO_LITERALS:
                 continue
-            whole, partial, lengths, follows, later = entries
+            whole, (lengths, partial), follows, later = entries
             later_found.update(later)
             for owner in whole:
                 found = starts.get(owner)
