@@ -8,27 +8,32 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
 from knowledge.entries import entry_starts
+from knowledge.learned import READ_CHARS, Reading
 from knowledge.load import default_catalog
 from knowledge.matcher import Finder, Finders, FinderSet, Prefilter, Text
 from knowledge.model import Article, Catalog, Cause, Diagnosis, Gate, RankedCause, Side
 from knowledge.sides import SIDE_FINDERS, failing_side, side_failures
 from knowledge.slacktext import clean
-from knowledge.words import Stems, WordVote
 
 MAX_ANALYSED_CHARS = 20_000
 OTHER_FORM = "other-401"
 _OFF_SIDE_FACTOR = 0.5
-# The word vote counts as one more clue, at most this strong, scaled by its share for the cause.
-_WORD_WEIGHT = 0.5
-# Channel messages whose words are this much likelier (e^2.5, about 12x) in chatter than in failures are
-# left alone; chosen by 5-fold cross-validation on the training cases.
-_CHATTER_LOG_ODDS = 2.5
-_WORD_EVIDENCE_SHARE = 0.5  # from this share (a majority) the vote is named as evidence
+# The learned reading overrules the catalog's phrases on whether a message reports a live failure only when
+# it is this sure of the opposite; chosen on rounds written after the ones it was trained on.
+_LEARNED_TALK_BELOW = 0.3
+_LEARNED_LIVE_ABOVE = 0.7
+_LEARNED_EVIDENCE = 0.5  # from this chance the learned reading is named as evidence for a cause
+# The learned vote on causes weighs known / (known + this) against the phrases: a few known features
+# ("401 unauthorized") say little, whatever the model's softmax makes of them.
+_LEARNED_HALF_WEIGHT = 30
 _SNIPPET_CHARS = 60
 
 Spans = tuple[tuple[int, int], ...]
+# What the gate makes of a message: a live failure, a failure mention nothing places here, or neither.
+GateVerdict = Literal["live", "goes on", "unplaced", "refused"]
 
 
 def _snippet(text: Text, start: int, end: int) -> str:
@@ -152,7 +157,6 @@ _OPENING = 20  # a text that opens with "fixed" or "resolved" reports a fix, wha
 _LATER = 60  # a failure mention this far past a "verify green" tells of a later failure
 _FRAME = 120  # talk or a fix named this near the start frames the whole message ("Post-mortem: ...")
 _TALK_REACH = 300  # past the opening, talk this far from every failure mention is about another matter
-_PASTE_START = 3  # an unmistakable wording starting this near the top is the pasted error itself
 _CONDITION_REACH = 12  # a condition ending this close before a fix governs it ("only after verify is green")
 
 
@@ -226,7 +230,7 @@ def _closed(gate: Gate, text: Text, fixes: list[int]) -> bool:
     return all(at <= closed_at for at in after)
 
 
-def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
+def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
     """An unmistakable wording, or an own failure mention in this domain's context or beside a strong
     clue to one of its causes; not already fixed, not said to be something other than a 401, and not
     another HTTP error told in MigrationWiz's words.
@@ -240,19 +244,23 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
     mention or pasted error wording is another item's ("the reseller training moved to Tuesday").
     When someone asked the bot directly (`asked`), an own failure mention is enough, even in talk about
     one or about one already fixed.
+
+    "unplaced" is an own failure mention with nothing placing it in this domain: only such a message may
+    the learned reading still take for a live failure.
     """
     gate = article.gate
     undisowned = _undisowned(gate, text, _spans(gate.failure, text))
+    weighed = False
     if not asked:
         all_fixes = _fixes(gate, text, [start for start, _ in undisowned])
         if _closed(gate, text, all_fixes):
-            return False
+            return "refused"
         disclaimed = _spans(gate.disclaimers, text)
         if disclaimed and (
             any(start < _FRAME for start, _ in disclaimed)
             or not (_any(gate.unmistakable, text) and side_failures(text))
         ):
-            return False
+            return "refused"
         framing = _spans(gate.talk, text)
         # in a pasted thread only the opening entry can report the failure fixed or aside
         opening_end = _entry_end(text, 0)
@@ -267,15 +275,23 @@ def _gate_accepts(article: Article, text: Text, asked: bool) -> bool:
         if talk or fixes:
             framed = any(start < _FRAME for start, _ in framing) or any(start < _FRAME for start in fixes)
             if not _goes_on(gate, text, talk, before=_FRAME if framed else None):
-                return False
+                return "refused"
+        weighed = bool(all_fixes or disclaimed or framing or _spans(gate.asides, text))
     own_failure = _own_failure(gate, text, undisowned)
-    if _any(gate.other_error, text) and not _own_failure(gate, text, undisowned, named=True):
-        return False
+    if _any(gate.other_error, text):
+        if not _own_failure(gate, text, undisowned, named=True):
+            return "refused"
+        weighed = True
     if _any(gate.unmistakable, text):
-        return True
-    return own_failure and (asked or _any(gate.context, text) or _any(article.strong_clues, text))
+        return "goes on" if weighed else "live"
+    if not own_failure:
+        return "refused"
+    if asked or _any(gate.context, text) or _any(article.strong_clues, text):
+        return "goes on" if weighed else "live"
+    return "unplaced"
 
 
+_PASTE_START = 3  # an unmistakable wording starting this near the top is the pasted error itself
 _DISMISS_REACH = 30  # how far after a clue a phrase taking it back ("both are off") may start
 
 
@@ -287,17 +303,42 @@ def _opens_with_the_error(article: Article, text: Text) -> bool:
     )
 
 
-def _reads_as_chatter(article: Article, text: Text, found: Stems, notes: list[str]) -> bool:
-    """Whether the text's words are far likelier in talk about these errors than in one happening now,
-    and it does not say the failure goes on ("still", "again"); says which words, in `notes`, when so."""
-    if article.chatter is None or _any(article.gate.unresolved, text) or _opens_with_the_error(article, text):
+def _all_read(article: Article, text: Text) -> bool:
+    """Whether every failure mention stands where the learned reading reads (it reads the first
+    READ_CHARS characters): it cannot overrule what it did not see."""
+    mentions = _spans(article.gate.failure, text) + _spans(article.gate.unmistakable, text)
+    return all(start < READ_CHARS for start, _ in mentions)
+
+
+def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None, notes: list[str]) -> bool:
+    """Whether the message reports a live failure of this article's kind: as its phrases say, unless the
+    learned reading of the whole message is sure of the opposite.
+
+    The reading never turns away a message put to the bot directly, one that opens with the pasted error,
+    one that says the failure goes on ("still", "again"), one whose fixes, talk or other errors the phrases
+    have weighed already, or one with a failure mention past what it reads.
+    """
+    verdict = _gate_verdict(article, text, asked)
+    by_phrases = verdict in ("live", "goes on")
+    if (
+        reading is not None
+        and verdict == "live"
+        and reading.live < _LEARNED_TALK_BELOW
+        and _all_read(article, text)
+        and not (asked or _any(article.gate.unresolved, text) or _opens_with_the_error(article, text))
+    ):
+        notes.append(
+            f"Read as a whole, this is talk about these errors, not one failing now "
+            f"({reading.live:.0%} likely a live failure)."
+        )
         return False
-    odds = article.chatter.odds(found)
-    if odds.log_odds <= _CHATTER_LOG_ODDS:
-        return False
-    quoted = ", ".join(f"'{word}'" for word in odds.words)
-    notes.append(f"Reads like talk about these errors, not one failing now (words such as {quoted}).")
-    return True
+    if reading is not None and verdict == "unplaced" and reading.live > _LEARNED_LIVE_ABOVE:
+        notes.append(
+            f"No phrase of the catalog places this as a live failure, but read as a whole it reads like one "
+            f"({reading.live:.0%} likely)."
+        )
+        return True
+    return by_phrases
 
 
 @dataclass(frozen=True)
@@ -369,29 +410,26 @@ def _questions_answered_no(article: Article, text: Text) -> Spans:
 
 def _clue(
     finder: Finder, text: Text, stock: Spans, denials: _Denials, negatable: bool
-) -> re.Match[str] | None:
-    """The first match of a clue outside the error's stock wording and not denied around it."""
+) -> tuple[re.Match[str] | None, bool]:
+    """The first match of a clue outside the error's stock wording and not denied around it, and whether
+    the text denied it somewhere ("Security defaults: No (checked)")."""
     if not denials.can_deny(negatable):
-        return finder.first(text, outside=stock)
+        return finder.first(text, outside=stock), False
+    denied = False
     for match in finder.matches(text):
         start, end = match.span()
-        if not _within(stock, start, end) and not denials.deny(start, end, negatable):
-            return match
-    return None
+        if not _within(stock, start, end):
+            if not denials.deny(start, end, negatable):
+                return match, denied
+            denied = True
+    return None, denied
 
 
-def _denied(causes: list[Cause], text: Text, denials: _Denials) -> Spans:
-    """Where the text names a cause only to take it back: those words must not vote for it either."""
-    if not denials.can_deny(negatable=True):
-        return ()
-    return tuple(
-        match.span()
-        for cause in causes
-        for signal in cause.signals
-        if signal.finder not in text.ruled_out
-        for match in signal.finder.matches(text)
-        if denials.deny(*match.span(), cause.deniable)
-    )
+def _learned(reading: Reading | None, cause: str) -> tuple[float, float] | None:
+    """The learned reading's chance for a cause and the weight its vote gets, if there is a reading."""
+    if reading is None:
+        return None
+    return reading.causes.get(cause, 0.0), reading.known / (reading.known + _LEARNED_HALF_WEIGHT)
 
 
 def _rank(
@@ -401,18 +439,22 @@ def _rank(
     stock: Spans,
     denials: _Denials,
     endpoint: Side | None,
-    words: WordVote | None,
     fixes: tuple[int, ...],
+    learned: tuple[float, float] | None,
 ) -> RankedCause:
-    """Score one cause: its clues and the word vote combine as independent votes on top of its prior."""
+    """Score one cause: its clues combine as independent votes on top of its prior, and the learned
+    reading's chance for the cause, when the message has one, is averaged in by its weight (`learned` is
+    the chance and the weight)."""
     doubt, damping, evidence = 1.0, 1.0, []
+    taken_back = False  # whether the text denies a clue to the cause
     claims: list[tuple[float, re.Match[str], str]] = []
     earliest_for, latest_for = len(text.lower), -1  # where the first and the last clue for the cause start
     absent = text.ruled_out  # most clues cannot start anywhere in the text: skip them without a call
     for signal in cause.signals:
         if signal.finder in absent or (signal.side is not None and signal.side != endpoint):
             continue
-        match = _clue(signal.finder, text, stock, denials, cause.deniable)
+        match, denied = _clue(signal.finder, text, stock, denials, cause.deniable)
+        taken_back = taken_back or (denied and signal.weight > 0)
         if match is None:
             continue
         if signal.claim:
@@ -434,23 +476,20 @@ def _rank(
         else:
             damping *= 1.0 + weight
             evidence.append(said)
-    from_clues = doubt < 1.0
-    share = words.shares.get(cause.id, 0.0) if words else 0.0
-    leaning = words.leaning(cause.id) if words and share >= _WORD_EVIDENCE_SHARE else ()
-    if leaning:
-        quoted = ", ".join(f"'{word}'" for word in leaning)
-        evidence.append(f"worded like earlier reports of this cause ({quoted}; {share:.0%} of the word vote)")
-    elif not from_clues:
-        evidence.append(
-            f"no clue in the text names it; listed by how often it is behind this error ({cause.prior:.0%})"
-        )
-    doubt *= 1.0 - _WORD_WEIGHT * share
-    score = (1.0 - doubt * (1.0 - cause.prior)) * damping
+    chance, weight = learned if learned is not None else (0.0, 0.0)
+    if chance >= _LEARNED_EVIDENCE and weight >= _LEARNED_EVIDENCE:
+        evidence.append(f"read as a whole, the message is worded like reports of this cause ({chance:.0%})")
+    elif doubt == 1.0:
+        reads = " and how the message reads" if learned is not None else ""
+        basis = f"how often it is behind this error{reads}"
+        evidence.append(f"no clue in the text names it; ranked by {basis} ({cause.prior:.0%} of cases)")
+    score = min(1.0, max(0.0, (1.0 - doubt * (1.0 - cause.prior)) * damping))
     if endpoint is not None and endpoint not in cause.sides:
         score *= _OFF_SIDE_FACTOR
         evidence.append(f"usually seen on the {' or '.join(cause.sides)} side, and this is the {endpoint}")
-    from_text = from_clues or bool(leaning)
-    return RankedCause(cause.id, min(1.0, max(0.0, score)), tuple(evidence), from_text=from_text)
+    # a cause the text takes back or argues against ("no MFA on it") gets no learned vote
+    score = (score + weight * (0.0 if taken_back or damping < 1.0 else chance)) / (1.0 + weight)
+    return RankedCause(cause.id, score, tuple(evidence), from_text=doubt < 1.0)
 
 
 class Classifier:
@@ -495,20 +534,20 @@ class Classifier:
             return Diagnosis(False, None, None, (), tuple(notes))
         cleaned = clean(text)
         plain = self._finders.prepare(Text(cleaned, entry_starts(cleaned)))
-        articles = [article for article in self.catalog.articles if _gate_accepts(article, plain, asked)]
-        found = Stems(plain)
-        if not asked:
-            articles = [
-                article for article in articles if not _reads_as_chatter(article, plain, found, notes)
-            ]
+        readings = {a.id: a.reading.read(plain.lower) for a in self.catalog.articles if a.reading}
+        articles = [
+            article
+            for article in self.catalog.articles
+            if _accepts(article, plain, asked, readings.get(article.id), notes)
+        ]
         if not articles:
             return Diagnosis(False, None, None, (), tuple(notes))
-        return self._diagnose(plain, articles, notes, side_hint, found)
+        return self._diagnose(plain, articles, notes, side_hint, readings)
 
     def baseline(self, side: Side | None = None) -> Diagnosis:
         """Every cause by its prior, for when there is no error text (a probe run started on its own)."""
         note = "No error text was given: the causes are listed by how common they are."
-        return self._diagnose(Text(""), list(self.catalog.articles), [note], side, None)
+        return self._diagnose(Text(""), list(self.catalog.articles), [note], side, {})
 
     def _diagnose(
         self,
@@ -516,7 +555,7 @@ class Classifier:
         articles: list[Article],
         notes: list[str],
         side_hint: Side | None,
-        found: Stems | None,
+        readings: dict[str, Reading],
     ) -> Diagnosis:
         forms = [form for article in articles for form in article.forms]
         form = next((f.id for f in forms if any(finder.first(text) for finder in f.detect)), OTHER_FORM)
@@ -531,13 +570,6 @@ class Classifier:
             ),
         )
         endpoint = failing_side(text) or side_hint
-        causes = [cause for article in articles for cause in article.causes]
-        unvoting = (
-            *stock,
-            *(span for f in forms for span in _spans(f.detect, text)),
-            *_denied(causes, text, denials),
-        )
-        votes = {a.id: a.words.vote(found, unvoting) if a.words and found else None for a in articles}
         fixes = {a.id: tuple(start for start, _ in _spans(a.gate.resolved, text)) for a in articles}
         ranked = sorted(
             (
@@ -547,8 +579,8 @@ class Classifier:
                     stock=stock,
                     denials=denials,
                     endpoint=endpoint,
-                    words=votes[article.id],
                     fixes=fixes[article.id],
+                    learned=_learned(readings.get(article.id), cause.id),
                 )
                 for article in articles
                 for cause in article.causes

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from knowledge.learned import READ_CHARS, READING_FILE, SCALE, LearnedModel
 from knowledge.lookalikes import LookalikeFinder
 from knowledge.matcher import JOINED_LETTERS, Finder, Finders, nests_unbounded_repeats
 from knowledge.model import (
@@ -27,7 +28,6 @@ from knowledge.model import (
     Triage,
     Wait,
 )
-from knowledge.words import CHATTER_FILE, WORDS_FILE, ChatterModel, WordModel
 
 MIN_INWORD_LITERAL = 4
 RARE_SYMBOLS = frozenset("%$€£@ ")
@@ -323,8 +323,7 @@ def load_article(folder: Traversable) -> Article:
         rule_outs=meta.phrases("rule_outs", optional=True),
         no_answers=meta.phrases("no_answers", optional=True),
         holding_questions=meta.pattern("holding_questions"),
-        words=_words(folder / WORDS_FILE, f"{label}/{WORDS_FILE}", causes),
-        chatter=_chatter(folder / CHATTER_FILE, f"{label}/{CHATTER_FILE}"),
+        reading=_reading(folder / READING_FILE, f"{label}/{READING_FILE}", causes),
     )
 
 
@@ -335,45 +334,36 @@ def _json(path: Traversable, label: str) -> _Fields:
         raise CatalogError(f"{label}: cannot be read: {error}") from error
 
 
-def _chatter(path: Traversable, label: str) -> ChatterModel | None:
-    """The article's chatter model, if it has one: two counts per stem, chatter then failures."""
+def _reading(path: Traversable, label: str, causes: tuple[Cause, ...]) -> LearnedModel | None:
+    """The article's learned reading, if it has one: for its own causes, reading texts as this code does."""
     if not path.is_file():
         return None
     fields = _json(path, label)
-    messages, stems = fields.sub("messages"), fields.sub("stems")
-    for key in ("chatter", "failures"):
-        if type(messages.data.get(key)) is not int or messages.data[key] < 1:
-            raise messages.fail(key, "must be a whole number from 1")
-    for stem, counts in stems.data.items():
+    for key, expected in (("read_chars", READ_CHARS), ("scale", SCALE)):
+        if fields.data.get(key) != expected:
+            raise fields.fail(key, f"must be {expected}, as the code reads texts: retrain it")
+    names = fields.data.get("causes")
+    if not isinstance(names, list) or sorted(names) != sorted(cause.id for cause in causes):
+        raise fields.fail("causes", f"must list exactly these causes: {sorted(c.id for c in causes)}")
+    live_bias, biases = fields.data.get("live_bias"), fields.data.get("cause_biases")
+    if not isinstance(live_bias, int | float):
+        raise fields.fail("live_bias", "must be a number")
+    if not (
+        isinstance(biases, list)
+        and len(biases) == len(names)
+        and all(isinstance(bias, int | float) for bias in biases)
+    ):
+        raise fields.fail("cause_biases", "must be one number per cause")
+    weights = fields.sub("features")
+    for feature, numbers in weights.data.items():
         if not (
-            isinstance(counts, list) and len(counts) == 2 and all(type(n) is int and n >= 0 for n in counts)
+            isinstance(numbers, list)
+            and len(numbers) == 2 + len(names)
+            and all(type(n) is int for n in numbers)
+            and numbers[0] > 0
         ):
-            raise stems.fail(stem, "must be two whole numbers: chatter messages, then failures")
-    return ChatterModel.from_counts(messages.data, stems.data)
-
-
-def _words(path: Traversable, label: str, causes: tuple[Cause, ...]) -> WordModel | None:
-    """The article's word model, if it has one; counts must be for its own causes."""
-    if not path.is_file():
-        return None
-    fields = _json(path, label)
-    reports, stems = fields.sub("reports"), fields.sub("stems")
-    known = {cause.id for cause in causes}
-    if set(reports.data) != known:
-        raise fields.fail("reports", f"must count reports for exactly these causes: {sorted(known)}")
-    _check_counts(fields, "reports", reports.data, known)
-    for stem, held in stems.data.items():
-        _check_counts(stems, stem, held, known)
-    if not all(reports.data.values()):
-        raise fields.fail("reports", "every cause needs at least one report")
-    return WordModel.from_counts(reports.data, stems.data)
-
-
-def _check_counts(fields: _Fields, key: str, held: Any, known: set[str]) -> None:
-    if not isinstance(held, dict) or not set(held) <= known:
-        raise fields.fail(key, "must map this article's cause ids to counts")
-    if not all(type(count) is int and count >= 0 for count in held.values()):
-        raise fields.fail(key, "counts must be whole numbers from 0")
+            raise weights.fail(feature, "must be whole numbers: idf squared (above 0), then the weights")
+    return LearnedModel(names, live_bias, biases, weights.data)
 
 
 def _check_related(causes: tuple[Cause, ...], label: str) -> None:

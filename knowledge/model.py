@@ -7,8 +7,8 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any, Literal
 
+from knowledge.learned import LearnedModel
 from knowledge.matcher import Finder, Finders
-from knowledge.words import ChatterModel, WordModel
 
 Side = Literal["source", "destination"]
 SIDES: tuple[Side, ...] = ("source", "destination")
@@ -142,10 +142,8 @@ class Article:
     # Words that make a question one about what the account holds ("does it have ApplicationImpersonation?"):
     # answered no, it confirms a lack rather than ruling a cause out.
     holding_questions: re.Pattern[str] | None = None
-    # How past reports of each cause were worded, if the article has learnt it.
-    words: WordModel | None = None
-    # How talk about its errors is worded, unlike the errors themselves, if the article has learnt it.
-    chatter: ChatterModel | None = None
+    # Whether a message reports a live failure, and of which cause, as learnt from whole labelled messages.
+    reading: LearnedModel | None = None
 
     @cached_property
     def strong_clues(self) -> Finders:

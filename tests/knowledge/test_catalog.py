@@ -203,7 +203,7 @@ def test_a_new_article_is_a_data_change(catalog_copy: Path) -> None:
     shutil.copytree(catalog_copy / ARTICLE, second)
     for path in (second / "causes").iterdir():
         path.unlink()
-    (second / "words.json").unlink()  # a new article has no reports to learn wording from yet
+    (second / "reading.json").unlink()  # a new article has no labelled messages to learn from yet
     cause = yaml.safe_load((catalog_copy / ARTICLE / "causes" / "mfa-required.yaml").read_text())
     cause.update(
         id="imap-disabled", related=[], signals=[{"pattern": r"\bimap\b", "weight": 0.9, "because": "IMAP"}]

@@ -1,0 +1,128 @@
+"""The learned reading: its features, its packed sums, its file, and how the classifier weighs it."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from knowledge.classify import classify, default_classifier
+from knowledge.learned import READ_CHARS, SCALE, LearnedModel, features, pack, unpack
+from knowledge.load import CatalogError, load_catalog
+from tests.cases import TRAINING_CASES, cases_fingerprint
+
+ARTICLE = "401-unauthorized-error-suite"
+CAUSES = ("alpha", "beta")
+
+
+def test_features_are_tokens_and_adjacent_pairs_of_the_start_only() -> None:
+    assert sorted(features("verify fails: 401")) == sorted(
+        ["verify", "fails", ":", "401", "verify fails", "fails :", ": 401"]
+    )
+    assert "tail" not in features("x " * READ_CHARS + "tail")
+    assert features("") == []
+
+
+@given(st.lists(st.lists(st.integers(-(2**20), 2**20), min_size=4, max_size=4), max_size=300))
+def test_packed_sums_unpack_to_the_sums_of_each_field(rows: list[list[int]]) -> None:
+    total = sum(pack(row) for row in rows)
+    assert unpack(total, 4) == [sum(column) for column in zip(*rows, strict=True)] or (not rows)
+
+
+def _model(weights: dict[str, list[float]], live_bias: float = -0.5) -> LearnedModel:
+    scaled = {feature: [round(number * SCALE) for number in numbers] for feature, numbers in weights.items()}
+    return LearnedModel(CAUSES, live_bias, [0.2, -0.2], scaled)
+
+
+def test_reading_is_logistic_regression_over_unit_length_tf_idf() -> None:
+    # per feature: idf squared, live weight times idf, one weight per cause times idf
+    weights = {
+        "verify": [4.0, 1.5, 0.5, -0.25],
+        "fails": [1.0, 2.0, -1.0, 1.0],
+        "quiz": [9.0, -3.0, 0.0, 0.0],
+    }
+    reading = _model(weights).read("verify fails again")
+    norm = math.sqrt(4.0 + 1.0)  # "again" and the pairs are unknown: they neither vote nor lengthen
+    assert reading.known == 2
+    assert reading.live == pytest.approx(1 / (1 + math.exp(-(-0.5 + (1.5 + 2.0) / norm))), abs=1e-3)
+    logits = [0.2 + (0.5 - 1.0) / norm, -0.2 + (-0.25 + 1.0) / norm]
+    expected = [math.exp(logit) / sum(map(math.exp, logits)) for logit in logits]
+    assert [reading.causes[cause] for cause in CAUSES] == pytest.approx(expected, abs=1e-3)
+    assert _model(weights).live("verify fails again") == pytest.approx(reading.live)
+
+
+def test_a_text_with_no_known_feature_gets_the_biases_alone() -> None:
+    reading = _model({"verify": [1.0, 5.0, 5.0, 0.0]}).read("lunch at noon")
+    assert reading.known == 0
+    assert reading.live == pytest.approx(1 / (1 + math.exp(0.5)))
+    assert reading.causes["alpha"] == pytest.approx(math.exp(0.2) / (math.exp(0.2) + math.exp(-0.2)))
+
+
+def test_the_shipped_reading_was_trained_on_the_current_cases() -> None:
+    shipped = json.loads((Path(str(files("knowledge") / "catalog")) / ARTICLE / "reading.json").read_text())
+    assert shipped["trained_on"]["fingerprint"] == cases_fingerprint(TRAINING_CASES), (
+        "reading.json is stale: run `python -m tests.cases` (needs the train extra)"
+    )
+
+
+@pytest.fixture
+def reading_file(tmp_path: Path) -> Path:
+    shutil.copytree(Path(str(files("knowledge") / "catalog")), tmp_path / "catalog")
+    return tmp_path / "catalog" / ARTICLE / "reading.json"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('"read_chars": 1000', '"read_chars": 2000', "field 'read_chars': must be 1000"),
+        ('"causes": ["', '"causes": ["nope", "', "field 'causes'"),
+        ('"live_bias": ', '"live_bias": "high", "was": ', "field 'live_bias'"),
+        ('"cause_biases": [', '"cause_biases": [1, ', "field 'cause_biases'"),
+        (
+            '"features": {\n  ',
+            '"features": {\n  "not a feature": [1, 2],\n  ',
+            "features: field 'not a feature'",
+        ),
+    ],
+)
+def test_a_broken_reading_file_names_its_file_and_field(
+    reading_file: Path, old: str, new: str, message: str
+) -> None:
+    content = reading_file.read_text(encoding="utf-8")
+    assert old in content
+    reading_file.write_text(content.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"reading\.json.*" + re.escape(message)):
+        load_catalog(reading_file.parent.parent)
+
+
+def test_an_article_without_a_reading_is_read_by_its_phrases_alone(reading_file: Path) -> None:
+    reading_file.unlink()
+    assert load_catalog(reading_file.parent.parent).articles[0].reading is None
+
+
+TALK = "lunch-and-learn thursday: walking through MigrationWiz 401 Unauthorized triage, bring tickets"
+
+
+def test_a_message_the_phrases_accept_but_that_reads_as_talk_is_left_alone() -> None:
+    diagnosis = classify(TALK)
+    assert not diagnosis.matched
+    assert any("Read as a whole, this is talk" in note for note in diagnosis.notes)
+    assert classify("MigrationWiz 401 Unauthorized on verify for every mailbox since thursday").matched
+
+
+def test_the_reading_never_overrules_a_failure_said_to_go_on_or_put_to_the_bot() -> None:
+    assert default_classifier()(TALK, asked=True).matched
+    assert classify(TALK + ", and our own Contoso project still fails with it").matched
+
+
+def test_a_bare_error_falls_back_to_how_common_each_cause_is() -> None:
+    ranked = classify("401 Unauthorized on verify").causes
+    assert not ranked[0].from_text
+    assert ranked[0].id == "wrong-credentials"  # the commonest cause, whatever a short text's softmax says
