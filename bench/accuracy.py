@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from knowledge.classify import classify
+from knowledge.model import Diagnosis
 from tests.cases import SHARED_DEV_CASES, TRAINING_CASES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,12 +34,12 @@ def _in_order(path: Path) -> tuple[int, str]:
 FILES = [SHARED_DEV_CASES, *sorted((ROOT / "tests" / "cases").glob("*.jsonl"), key=_in_order)]
 
 
-def score(path: Path) -> dict[str, str]:
+def score(path: Path, diagnose: Callable[[str], Diagnosis] = classify) -> dict[str, str]:
     """The figures for one case file, as 'hits/total' strings."""
     cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     top1 = top3 = specific = missed = errors = chatter = chatter_matched = sides_right = 0
     for case in cases:
-        diagnosis = classify(case["text"])
+        diagnosis = diagnose(case["text"])
         ranked = [cause.id for cause in diagnosis.causes]
         if case["matched"]:
             errors += 1

@@ -32,8 +32,9 @@ _LEARNED_HALF_WEIGHT = 30
 _SNIPPET_CHARS = 60
 
 Spans = tuple[tuple[int, int], ...]
-# What the gate makes of a message: a live failure, a failure mention nothing places here, or neither.
-GateVerdict = Literal["live", "goes on", "unplaced", "refused"]
+# What the gate makes of a message: a live failure (one that "goes on" past fixes or talk the gate weighed),
+# a failure mention nothing places here, no failure it knows, or one ruled out (fixed, talk, another error).
+GateVerdict = Literal["live", "goes on", "unplaced", "unsaid", "refused"]
 
 
 def _snippet(text: Text, start: int, end: int) -> str:
@@ -245,8 +246,9 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
     When someone asked the bot directly (`asked`), an own failure mention is enough, even in talk about
     one or about one already fixed.
 
-    "unplaced" is an own failure mention with nothing placing it in this domain: only such a message may
-    the learned reading still take for a live failure.
+    "unplaced" is an own failure mention with nothing placing it in this domain, "unsaid" a message that
+    nothing else rules out but that names no failure the phrases know: only these may the learned reading
+    still take for a live failure.
     """
     gate = article.gate
     undisowned = _undisowned(gate, text, _spans(gate.failure, text))
@@ -285,7 +287,7 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
     if _any(gate.unmistakable, text):
         return "goes on" if weighed else "live"
     if not own_failure:
-        return "refused"
+        return "unsaid"
     if asked or _any(gate.context, text) or _any(article.strong_clues, text):
         return "goes on" if weighed else "live"
     return "unplaced"
@@ -310,13 +312,20 @@ def _all_read(article: Article, text: Text) -> bool:
     return all(start < READ_CHARS for start, _ in mentions)
 
 
+def _says_something_fails(article: Article, text: Text) -> bool:
+    """Whether the text says, however loosely, that something fails ("mw just bounces", "red", ❌)."""
+    words = article.gate.failure_words
+    return words is not None and words.search(text.lower) is not None
+
+
 def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None, notes: list[str]) -> bool:
     """Whether the message reports a live failure of this article's kind: as its phrases say, unless the
     learned reading of the whole message is sure of the opposite.
 
-    The reading never turns away a message put to the bot directly, one that opens with the pasted error,
-    one that says the failure goes on ("still", "again"), one whose fixes, talk or other errors the phrases
-    have weighed already, or one with a failure mention past what it reads.
+    The reading may answer a message whose failure the phrases did not find or could not place, if it says
+    in some words that something fails. It never turns away a message put to the bot directly, one that
+    opens with the pasted error, one that says the failure goes on ("still", "again"), one whose fixes,
+    talk or other errors the phrases have weighed already, or one with a failure mention past what it reads.
     """
     verdict = _gate_verdict(article, text, asked)
     by_phrases = verdict in ("live", "goes on")
@@ -332,7 +341,12 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
             f"({reading.live:.0%} likely a live failure)."
         )
         return False
-    if reading is not None and verdict == "unplaced" and reading.live > _LEARNED_LIVE_ABOVE:
+    if (
+        reading is not None
+        and verdict in ("unplaced", "unsaid")
+        and reading.live > _LEARNED_LIVE_ABOVE
+        and _says_something_fails(article, text)
+    ):
         notes.append(
             f"No phrase of the catalog places this as a live failure, but read as a whole it reads like one "
             f"({reading.live:.0%} likely)."
@@ -509,13 +523,13 @@ class Classifier:
         """A cheap necessary condition for a match: a gate phrase's leading literal is in the text, and
         a short one at a word start.
 
-        The text is first made what the matcher sees: compatibility forms folded (full-width letters) and
-        white space single ("Basic  Auth" across a line break).
+        The text is first made what the matcher sees: compatibility forms folded (full-width letters),
+        white space single ("Basic  Auth" across a line break) and underscores, which may be italics, spaces.
         """
         prefix = text[:MAX_ANALYSED_CHARS]
         if not prefix.isascii():
             prefix = unicodedata.normalize("NFKC", prefix)
-        lowered = " ".join(prefix.split()).lower()
+        lowered = " ".join(prefix.replace("_", " ").split()).lower()  # "_401 again_" is Slack italics
         return self._prefilter.may_match(lowered)
 
     def __call__(self, text: str, side_hint: Side | None = None, asked: bool = False) -> Diagnosis:

@@ -303,6 +303,7 @@ def load_article(folder: Traversable) -> Article:
             other_error=gate.phrases("other_error", optional=True),
             names_the_error=gate.pattern("names_the_error"),
             error_words=gate.pattern("error_words"),
+            failure_words=gate.pattern("failure_words"),
             document_titles=gate.pattern("document_titles"),
         ),
         forms=tuple(

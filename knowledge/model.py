@@ -106,6 +106,9 @@ class Gate:
     names_the_error: re.Pattern[str] | None = None
     # words that make a bare number an error where the same text's other mentions are rooms or a 401(k);
     error_words: re.Pattern[str] | None = None
+    # words that say something fails, however loosely: what the learned reading needs to answer a message
+    # no phrase places
+    failure_words: re.Pattern[str] | None = None
     # what, right after a mention, makes it the title of a document ("the 401 KB") rather than an error seen.
     document_titles: re.Pattern[str] | None = None
 

@@ -1403,3 +1403,8 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
     assert not classify(chatter).matched
+
+
+def test_an_error_in_slack_italics_is_still_found() -> None:
+    assert classify("_401 again on the dst side for the Contoso batch :(_").matched
+    assert classify("_verify on the dst side fails with 401 Unauthorized_").matched

@@ -126,3 +126,28 @@ def test_a_bare_error_falls_back_to_how_common_each_cause_is() -> None:
     ranked = classify("401 Unauthorized on verify").causes
     assert not ranked[0].from_text
     assert ranked[0].id == "wrong-credentials"  # the commonest cause, whatever a short text's softmax says
+
+
+@pytest.mark.parametrize(
+    ("evidence", "failing", "cause"),
+    [
+        (
+            "the dest mailboxes only got licensed an hour ago",
+            "and mw just bounces on every one",
+            "new-account-provisioning",
+        ),
+        (
+            "svc acct on the old exchange box has no impersonation role",
+            ", every mbx in the batch bounces",
+            "insufficient-permissions",
+        ),
+    ],
+)
+def test_a_failure_no_phrase_knows_is_answered_but_evidence_alone_is_not(
+    evidence: str, failing: str, cause: str
+) -> None:
+    assert not classify(evidence).matched  # names no failure: `matched` stays conservative
+    diagnosis = classify(f"{evidence} {failing}")
+    assert diagnosis.matched
+    assert any("read as a whole it reads like one" in note for note in diagnosis.notes)
+    assert diagnosis.causes[0].id == cause
