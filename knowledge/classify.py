@@ -22,9 +22,9 @@ MAX_ANALYSED_CHARS = 20_000
 OTHER_FORM = "other-401"
 _OFF_SIDE_FACTOR = 0.5
 # The learned reading overrules the catalog's phrases on whether a message reports a live failure only when
-# it is this sure of the opposite; chosen on rounds written after the ones it was trained on.
+# it is this sure of the opposite; chosen by bench/learned_split.py on rounds the reading was not trained on.
 _LEARNED_TALK_BELOW = 0.3
-_LEARNED_LIVE_ABOVE = 0.7
+_LEARNED_LIVE_ABOVE = 0.8
 _LEARNED_EVIDENCE = 0.5  # from this chance the learned reading is named as evidence for a cause
 # The learned vote on causes weighs known / (known + this) against the phrases: a few known features
 # ("401 unauthorized") say little, whatever the model's softmax makes of them.
