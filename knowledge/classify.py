@@ -25,6 +25,7 @@ _OFF_SIDE_FACTOR = 0.5
 # it is this sure of the opposite; chosen by bench/learned_split.py on rounds the reading was not trained on.
 _LEARNED_TALK_BELOW = 0.3
 _LEARNED_LIVE_ABOVE = 0.8
+_LEARNED_SURE_LIVE = 0.95  # ... and only this sure to overrule talk around an own failure ("so we won't ...")
 _LEARNED_EVIDENCE = 0.5  # from this chance the learned reading is named as evidence for a cause
 # The learned vote on causes weighs known / (known + this) against the phrases: a few known features
 # ("401 unauthorized") say little, whatever the model's softmax makes of them.
@@ -33,8 +34,9 @@ _SNIPPET_CHARS = 60
 
 Spans = tuple[tuple[int, int], ...]
 # What the gate makes of a message: a live failure (one that "goes on" past fixes or talk the gate weighed),
-# a failure mention nothing places here, no failure it knows, or one ruled out (fixed, talk, another error).
-GateVerdict = Literal["live", "goes on", "unplaced", "unsaid", "refused"]
+# a failure mention nothing places here, no failure it knows, an own failure framed as talk, or one ruled
+# out (fixed, disclaimed, another error).
+GateVerdict = Literal["live", "goes on", "unplaced", "unsaid", "talk", "refused"]
 
 
 def _snippet(text: Text, start: int, end: int) -> str:
@@ -277,7 +279,7 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
         if talk or fixes:
             framed = any(start < _FRAME for start, _ in framing) or any(start < _FRAME for start in fixes)
             if not _goes_on(gate, text, talk, before=_FRAME if framed else None):
-                return "refused"
+                return "refused" if fixes or not _own_failure(gate, text, undisowned) else "talk"
         weighed = bool(all_fixes or disclaimed or framing or _spans(gate.asides, text))
     own_failure = _own_failure(gate, text, undisowned)
     if _any(gate.other_error, text):
@@ -323,7 +325,8 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
     learned reading of the whole message is sure of the opposite.
 
     The reading may answer a message whose failure the phrases did not find or could not place, if it says
-    in some words that something fails. It never turns away a message put to the bot directly, one that
+    in some words that something fails, or one they took for talk about its own failure when it is all but
+    sure. It never turns away a message put to the bot directly, one that
     opens with the pasted error, one that says the failure goes on ("still", "again"), one whose fixes,
     talk or other errors the phrases have weighed already, or one with a failure mention past what it reads.
     """
@@ -350,6 +353,12 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
         notes.append(
             f"No phrase of the catalog places this as a live failure, but read as a whole it reads like one "
             f"({reading.live:.0%} likely)."
+        )
+        return True
+    if reading is not None and verdict == "talk" and reading.live > _LEARNED_SURE_LIVE:
+        notes.append(
+            f"The talk around the failure is taken for an aside: read as a whole, the message reports it "
+            f"live ({reading.live:.0%} likely)."
         )
         return True
     return by_phrases

@@ -1408,3 +1408,15 @@ def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> Non
 def test_an_error_in_slack_italics_is_still_found() -> None:
     assert classify("_401 again on the dst side for the Contoso batch :(_").matched
     assert classify("_verify on the dst side fails with 401 Unauthorized_").matched
+
+
+@pytest.mark.parametrize(
+    "still",
+    [
+        "Die Quelle liefert immer noch 401 beim Verify, obwohl der Kunde das Passwort neu gesetzt hat",
+        "客户说已经改好了，可是源端现在还是 401",
+        "La migración sigue dando 401 en destino aunque cambiamos la contraseña ayer",
+    ],
+)
+def test_a_failure_said_to_go_on_in_another_language_is_live(still: str) -> None:
+    assert classify(still).matched

@@ -151,3 +151,19 @@ def test_a_failure_no_phrase_knows_is_answered_but_evidence_alone_is_not(
     assert diagnosis.matched
     assert any("read as a whole it reads like one" in note for note in diagnosis.notes)
     assert diagnosis.causes[0].id == cause
+
+
+def test_talk_around_an_own_failure_gives_way_when_the_reading_is_all_but_sure() -> None:
+    report = (
+        "dest admin is a plain user with no exchange admin role and every mailbox is 401 on verify, so we "
+        "won't get the pass done before tonight and I've pushed the schedule by a day"
+    )
+    diagnosis = classify(report)
+    assert diagnosis.matched
+    assert any("taken for an aside" in note for note in diagnosis.notes)
+    assert diagnosis.causes[0].id == "insufficient-permissions"
+
+
+def test_a_failure_said_in_loose_words_lets_the_reading_answer() -> None:
+    assert classify("OWA for the synced users says we couldn't find a mailbox for this user").matched
+    assert not classify("OWA for the synced users shows the mailbox list").matched
