@@ -93,11 +93,6 @@ class LearnedModel:
             known,
         )
 
-    def live(self, lower: str) -> float:
-        """Only the chance that a lowercased text reports a live failure: the cheaper half of `read`."""
-        _, square, live = unpack(_sum(self._packed, lower), 3)
-        return _logistic(self.live_bias + live / _norm(square))
-
 
 def _sum(packed: Mapping[str, int], lower: str) -> int:
     """The packed sums of a text's known features."""
