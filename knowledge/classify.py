@@ -26,6 +26,7 @@ _OFF_SIDE_FACTOR = 0.5
 _LEARNED_TALK_BELOW = 0.3
 _LEARNED_LIVE_ABOVE = 0.8
 _LEARNED_SURE_LIVE = 0.95  # ... and only this sure to overrule talk around an own failure ("so we won't ...")
+_LEARNED_SURE_TALK = 0.01  # ... or a failure the phrases found going on past the talk or fixes they weighed
 _LEARNED_EVIDENCE = 0.5  # from this chance the learned reading is named as evidence for a cause
 # The learned vote on causes weighs known / (known + this) against the phrases: a few known features
 # ("401 unauthorized") say little, whatever the model's softmax makes of them.
@@ -326,16 +327,16 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
 
     The reading may answer a message whose failure the phrases did not find or could not place, if it says
     in some words that something fails, or one they took for talk about its own failure when it is all but
-    sure. It never turns away a message put to the bot directly, one that
-    opens with the pasted error, one that says the failure goes on ("still", "again"), one whose fixes,
-    talk or other errors the phrases have weighed already, or one with a failure mention past what it reads.
+    sure. It never turns away a message put to the bot directly, one that opens with the pasted error, one
+    that says the failure goes on ("still", "again"), or one with a failure mention past what it reads; one
+    whose fixes, talk or other errors the phrases weighed already only when it is all but sure.
     """
     verdict = _gate_verdict(article, text, asked)
     by_phrases = verdict in ("live", "goes on")
     if (
         reading is not None
-        and verdict == "live"
-        and reading.live < _LEARNED_TALK_BELOW
+        and reading.live < (_LEARNED_TALK_BELOW if verdict == "live" else _LEARNED_SURE_TALK)
+        and verdict in ("live", "goes on")
         and _all_read(article, text)
         and not (asked or _any(article.gate.unresolved, text) or _opens_with_the_error(article, text))
     ):

@@ -166,3 +166,13 @@ def test_talk_around_an_own_failure_gives_way_when_the_reading_is_all_but_sure()
 def test_a_failure_said_in_loose_words_lets_the_reading_answer() -> None:
     assert classify("OWA for the synced users says we couldn't find a mailbox for this user").matched
     assert not classify("OWA for the synced users shows the mailbox list").matched
+
+
+def test_talk_the_phrases_let_through_beside_the_error_wording_is_turned_away_when_all_but_sure() -> None:
+    wiki = (
+        "for the wiki: should the Basic Auth Disabled wording be quoted verbatim or paraphrased? "
+        "editing the page"
+    )
+    diagnosis = classify(wiki)
+    assert not diagnosis.matched
+    assert any("Read as a whole, this is talk" in note for note in diagnosis.notes)
