@@ -255,6 +255,7 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
     """
     gate = article.gate
     undisowned = _undisowned(gate, text, _spans(gate.failure, text))
+    own_failure = _own_failure(gate, text, undisowned)
     weighed = False
     if not asked:
         all_fixes = _fixes(gate, text, [start for start, _ in undisowned])
@@ -280,9 +281,8 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
         if talk or fixes:
             framed = any(start < _FRAME for start, _ in framing) or any(start < _FRAME for start in fixes)
             if not _goes_on(gate, text, talk, before=_FRAME if framed else None):
-                return "refused" if fixes or not _own_failure(gate, text, undisowned) else "talk"
+                return "talk" if own_failure and not fixes else "refused"
         weighed = bool(all_fixes or disclaimed or framing or _spans(gate.asides, text))
-    own_failure = _own_failure(gate, text, undisowned)
     if _any(gate.other_error, text):
         if not _own_failure(gate, text, undisowned, named=True):
             return "refused"
@@ -333,10 +333,11 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
     """
     verdict = _gate_verdict(article, text, asked)
     by_phrases = verdict in ("live", "goes on")
+    if reading is None:
+        return by_phrases
     if (
-        reading is not None
+        by_phrases
         and reading.live < (_LEARNED_TALK_BELOW if verdict == "live" else _LEARNED_SURE_TALK)
-        and verdict in ("live", "goes on")
         and _all_read(article, text)
         and not (asked or _any(article.gate.unresolved, text) or _opens_with_the_error(article, text))
     ):
@@ -346,8 +347,7 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
         )
         return False
     if (
-        reading is not None
-        and verdict in ("unplaced", "unsaid")
+        verdict in ("unplaced", "unsaid")
         and reading.live > _LEARNED_LIVE_ABOVE
         and _says_something_fails(article, text)
     ):
@@ -356,7 +356,7 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
             f"({reading.live:.0%} likely)."
         )
         return True
-    if reading is not None and verdict == "talk" and reading.live > _LEARNED_SURE_LIVE:
+    if verdict == "talk" and reading.live > _LEARNED_SURE_LIVE:
         notes.append(
             f"The talk around the failure is taken for an aside: read as a whole, the message reports it "
             f"live ({reading.live:.0%} likely)."

@@ -81,7 +81,9 @@ class LearnedModel:
 
     def read(self, lower: str) -> Reading:
         """Read a lowercased text (the classifier's cleaned text)."""
-        known, square, live, *leans = unpack(_sum(self._packed, lower), 3 + len(self.causes))
+        packed = self._packed
+        total = sum(packed.get(feature, 0) for feature in features(lower))
+        known, square, live, *leans = unpack(total, 3 + len(self.causes))
         norm = _norm(square)
         logits = [bias + lean / norm for bias, lean in zip(self.cause_biases, leans, strict=True)]
         top = max(logits)
@@ -92,11 +94,6 @@ class LearnedModel:
             {cause: odd / whole for cause, odd in zip(self.causes, odds, strict=True)},
             known,
         )
-
-
-def _sum(packed: Mapping[str, int], lower: str) -> int:
-    """The packed sums of a text's known features."""
-    return sum(packed.get(feature, 0) for feature in features(lower))
 
 
 def _norm(square: int) -> float:

@@ -43,7 +43,7 @@ def retrain_readings() -> None:
     for article in default_catalog().articles:
         path = catalog_folder() / article.id / READING_FILE
         path.write_text(train_reading(article, TRAINING_CASES), encoding="utf-8")
-        print(f"{path}: trained on {len(labelled_messages(TRAINING_CASES))} labelled messages")
+        print(f"{path}: trained on {len(TRAINING_CASES)} labelled case files")
 
 
 def labelled_messages(paths: Iterable[Path]) -> list[dict[str, Any]]:
