@@ -367,10 +367,11 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
 
 @dataclass(frozen=True)
 class _Denials:
-    """Where the text takes clues back: dismissals start just after a clue, negations end where one starts,
-    and lists of what was ruled out, like questions answered with a no, hold every clue named in them."""
+    """Where the text takes clues back: a dismissal takes back the clues that end just before it in its
+    sentence, negations end where one starts, and lists of what was ruled out, like questions answered with
+    a no, hold every clue named in them."""
 
-    dismissals: tuple[int, ...] = ()
+    dismissals: Spans = ()  # each dismissal's reach: from where a clue it takes back may end, to its start
     negations: tuple[int, ...] = ()
     ruled_out: Spans = ()
 
@@ -380,10 +381,21 @@ class _Denials:
 
     def deny(self, start: int, end: int, negatable: bool) -> bool:
         return (
-            any(end <= at <= end + _DISMISS_REACH for at in self.dismissals)
+            any(reach <= end <= at for reach, at in self.dismissals)
             or (negatable and start in self.negations)
             or any(begin <= start < stop for begin, stop in self.ruled_out)
         )
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s+")
+
+
+def _dismissal_reach(text: Text, at: int) -> tuple[int, int]:
+    """How far back a dismissal starting at `at` reaches: _DISMISS_REACH, not past its sentence's start."""
+    reach = max(0, at - _DISMISS_REACH)
+    # a question it answers straight away stays in reach: "security defaults? off"
+    ends = [end for match in _SENTENCE_END.finditer(text.lower, reach, at) if (end := match.end()) < at]
+    return max(reach, *ends, text.entries[_entry_index(text, at) - 1]), at
 
 
 _LIST_REACH = 200  # how far a list of what was ruled out may run before its sentence ends
@@ -585,7 +597,7 @@ class Classifier:
         form = next((f.id for f in forms if any(finder.first(text) for finder in f.detect)), OTHER_FORM)
         stock = tuple(span for f in forms for span in _spans(f.boilerplate, text))
         denials = _Denials(
-            tuple(start for article in articles for start, _ in _spans(article.dismissals, text)),
+            tuple(_dismissal_reach(text, start) for a in articles for start, _ in _spans(a.dismissals, text)),
             tuple(end for article in articles for _, end in _spans(article.negations, text)),
             tuple(
                 span

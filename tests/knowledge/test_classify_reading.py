@@ -1069,14 +1069,10 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "Ящики в целевом тенанте созданы сегодня утром. MigrationWiz на проверке: 401 Unauthorized.",
             "new-account-provisioning",
         ),
-        pytest.param(
+        (  # the "No" takes back the clue of its own sentence only, not the one before it
             "14:20 incognito login: 'We texted your phone'. 14:25 Security defaults: No (checked)."
             " 14:30 still 401",
             "mfa-required",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the 'No' of the next timeline entry also takes back the MFA clue before it",
-            ),
         ),
         (
             "cust swears 'no mfa' but I got 'Approve sign in request' w/ number matching. still unauth",
