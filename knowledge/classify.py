@@ -251,7 +251,7 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
 
     "unplaced" is an own failure mention with nothing placing it in this domain, "unsaid" a message that
     nothing else rules out but that names no failure the phrases know: only these may the learned reading
-    still take for a live failure.
+    still take for a live failure, and "unsaid" only in this domain.
     """
     gate = article.gate
     undisowned = _undisowned(gate, text, _spans(gate.failure, text))
@@ -291,9 +291,14 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
         return "goes on" if weighed else "live"
     if not own_failure:
         return "unsaid"
-    if asked or _any(gate.context, text) or _any(article.strong_clues, text):
+    if asked or _in_domain(article, text):
         return "goes on" if weighed else "live"
     return "unplaced"
+
+
+def _in_domain(article: Article, text: Text) -> bool:
+    """Whether the text speaks of this article's domain: a word of its context or a strong clue to a cause."""
+    return _any(article.gate.context, text) or _any(article.strong_clues, text)
 
 
 _PASTE_START = 3  # an unmistakable wording starting this near the top is the pasted error itself
@@ -325,11 +330,12 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
     """Whether the message reports a live failure of this article's kind: as its phrases say, unless the
     learned reading of the whole message is sure of the opposite.
 
-    The reading may answer a message whose failure the phrases did not find or could not place, if it says
-    in some words that something fails, or one they took for talk about its own failure when it is all but
-    sure. It never turns away a message put to the bot directly, one that opens with the pasted error, one
-    that says the failure goes on ("still", "again"), or one with a failure mention past what it reads; one
-    whose fixes, talk or other errors the phrases weighed already only when it is all but sure.
+    The reading may answer a message whose failure the phrases could not place, or did not find in a message
+    of this domain, if it says in some words that something fails, or one they took for talk about its own
+    failure when it is all but sure. It never turns away a message put to the bot directly, one that opens
+    with the pasted error, one that says the failure goes on ("still", "again"), or one with a failure mention
+    past what it reads; one whose fixes, talk or other errors the phrases weighed already only when it is all
+    but sure.
     """
     verdict = _gate_verdict(article, text, asked)
     by_phrases = verdict in ("live", "goes on")
@@ -347,7 +353,7 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
         )
         return False
     if (
-        verdict in ("unplaced", "unsaid")
+        (verdict == "unplaced" or (verdict == "unsaid" and _in_domain(article, text)))
         and reading.live > _LEARNED_LIVE_ABOVE
         and _says_something_fails(article, text)
     ):

@@ -176,3 +176,11 @@ def test_talk_the_phrases_let_through_beside_the_error_wording_is_turned_away_wh
     diagnosis = classify(wiki)
     assert not diagnosis.matched
     assert any("Read as a whole, this is talk" in note for note in diagnosis.notes)
+
+
+def test_the_reading_answers_an_unnamed_failure_only_in_this_domain() -> None:
+    # MigrationWiz unhappy with freshly licensed users: no failure the phrases know, but this domain's
+    assert classify("put E5 on the new target users 15 min ago and mw is unhappy with all of them").matched
+    # another system's 401 (an export to S3): the reading's liking for "401 Unauthorized" is not enough
+    export = "週次のエクスポート（rclone → S3 バケット）が 401 Unauthorized で失敗。キーの期限切れ？"
+    assert not classify(export).matched
