@@ -1283,6 +1283,32 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "Microsoft asks me to pick a work or personal account first.",
             "account-picker",
         ),
+        ("acct picker pops up for the svc user at login, verify fails", "account-picker"),
+        ("目标端管理员的密码末尾多出一个空格，verify 报 401", "wrong-credentials"),
+        # "I have no right to edit the project" is the writer's access, not the migration account's
+        ("源端密码末尾多了个空格，我没有权限改项目，verify 还是 401", "wrong-credentials"),
+        (
+            "les mots de passe de l'export ne correspondent plus aux comptes, 401 côté source",
+            "wrong-credentials",
+        ),
+        ("2時間前にライセンスを割り当てたユーザーが移行先で 401 Unauthorized", "new-account-provisioning"),
+        ("threw E3 on the new users 5 min ago, 401 on verify", "new-account-provisioning"),
+        (  # "new colleagues" are the customer's new users here, not ours being trained
+            "MigrationWiz geeft 401 op de doelkant voor de 5 nieuwe collega's die vanochtend zijn aangemaakt",
+            "new-account-provisioning",
+        ),
+        (
+            "移行先の管理者アカウントは「次回ログイン時にパスワード変更を要求する」がオンのまま。"
+            "verify は 401",
+            "password-change-required",
+        ),
+        (
+            "dest admin login asked for the Authenticator app and I pressed skip. now MigrationWiz verify is "
+            "401 for everyone",
+            "security-defaults",
+        ),
+        ("Alter Server beim Kunden: 401 nur während der Bürozeit, nachts läuft alles", "overutilized-server"),
+        ("Gammal Exchange hos kunden ger 401 bara på arbetstid", "overutilized-server"),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -1395,6 +1421,10 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         'credentials" met screenshots van het Entra-scherm. Graag review.',
         "Promemoria per il cutover di domenica: il mese scorso avevamo avuto i 401 Unauthorized per la "
         "password scaduta dell'admin. Al momento tutto verde.",
+        "checklist for next week so we don't trip over the 401 suite again: register the EWS app, exclude "
+        "the admin from MFA",
+        "Atualizei a wiki interna com a mensagem completa: 'Your migration failed while checking destination "
+        "credentials. 401 Unauthorized'",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
