@@ -396,12 +396,27 @@ class _Denials:
 _SENTENCE_END = re.compile(r"[.!?]\s+")
 
 
-def _dismissal_reach(text: Text, at: int) -> tuple[int, int]:
-    """How far back a dismissal starting at `at` reaches: _DISMISS_REACH, not past its sentence's start."""
+def _dismissal_reach(article: Article, text: Text, at: int) -> tuple[int, int]:
+    """How far back a dismissal starting at `at` reaches: _DISMISS_REACH, not past its sentence's start,
+    but into a question it answers straight away ("security defaults? off"), unless that question asks
+    what the account holds ("is the admin a site collection admin? no"): then it takes nothing back."""
     reach = max(0, at - _DISMISS_REACH)
-    # a question it answers straight away stays in reach: "security defaults? off"
-    ends = [end for match in _SENTENCE_END.finditer(text.lower, reach, at) if (end := match.end()) < at]
+    ends = []
+    for match in _SENTENCE_END.finditer(text.lower, reach, at):
+        if match.end() < at:
+            ends.append(match.end())
+        elif _asks_what_is_held(article, text, match.start()):
+            return at + 1, at
     return max(reach, *ends, text.entries[_entry_index(text, at) - 1]), at
+
+
+def _asks_what_is_held(article: Article, text: Text, mark: int) -> bool:
+    """Whether the question ending at `mark` asks what the account holds ("does it have impersonation?"),
+    so that a no to it confirms the lack rather than ruling a cause out."""
+    if text.lower[mark] != "?" or article.holding_questions is None:
+        return False
+    opening = max(text.lower.rfind(stop, 0, mark) for stop in _QUESTION_START)
+    return article.holding_questions.search(text.lower, opening + 1, mark) is not None
 
 
 _LIST_REACH = 200  # how far a list of what was ruled out may run before its sentence ends
@@ -433,9 +448,8 @@ def _questions_answered_no(article: Article, text: Text) -> Spans:
         inline = _INLINE_ANSWER.search(text.lower, max(0, start - _INLINE_REACH), start)
         if inline:
             mark = inline.start()
-            opening = max(text.lower.rfind(stop, 0, mark) for stop in _QUESTION_START)
-            holding = article.holding_questions
-            if holding is None or not holding.search(text.lower, opening + 1, mark):
+            if not _asks_what_is_held(article, text, mark):
+                opening = max(text.lower.rfind(stop, 0, mark) for stop in _QUESTION_START)
                 questions.append((opening + 1, mark))
             continue
         entry = _entry_index(text, start)
@@ -490,6 +504,7 @@ def _rank(
     doubt, damping, evidence = 1.0, 1.0, []
     taken_back = False  # whether the text denies a clue to the cause
     claims: list[tuple[float, re.Match[str], str]] = []
+    explanation: re.Match[str] | None = None  # a clue saying why the claims against the cause hold
     earliest_for, latest_for = len(text.lower), -1  # where the first and the last clue for the cause start
     absent = text.ruled_out  # most clues cannot start anywhere in the text: skip them without a call
     for signal in cause.signals:
@@ -502,6 +517,8 @@ def _rank(
         if signal.claim:
             claims.append((signal.weight, match, signal.because))
             continue
+        if signal.explains_claims:
+            explanation = explanation or match
         if signal.weight >= 0:
             doubt *= 1.0 - signal.weight
             earliest_for, latest_for = min(earliest_for, match.start()), max(latest_for, match.start())
@@ -511,7 +528,9 @@ def _rank(
     for weight, match, because in claims:
         said = f"'{_snippet(text, *match.span())}': {because}"
         entry = _entry_index(text, match.start())
-        if _entry_index(text, latest_for) > entry:
+        if explanation is not None:
+            evidence.append(f"{said}, but '{_snippet(text, *explanation.span())}' says why")
+        elif _entry_index(text, latest_for) > entry:
             evidence.append(f"{said}, but a later reply points back to it")
         elif _entry_index(text, earliest_for) < entry and any(at >= text.entries[entry - 1] for at in fixes):
             evidence.append(f"{said}, but that is the fix, after earlier replies pointed at it")
@@ -603,7 +622,9 @@ class Classifier:
         form = next((f.id for f in forms if any(finder.first(text) for finder in f.detect)), OTHER_FORM)
         stock = tuple(span for f in forms for span in _spans(f.boilerplate, text))
         denials = _Denials(
-            tuple(_dismissal_reach(text, start) for a in articles for start, _ in _spans(a.dismissals, text)),
+            tuple(
+                _dismissal_reach(a, text, start) for a in articles for start, _ in _spans(a.dismissals, text)
+            ),
             tuple(end for article in articles for _, end in _spans(article.negations, text)),
             tuple(
                 span

@@ -215,12 +215,16 @@ def _signal(fields: _Fields) -> Signal:
     claim = fields.flag("claim")
     if claim and weight >= 0:
         raise fields.fail("claim", "only a clue against the cause (a negative weight) can be a claim")
+    explains_claims = fields.flag("explains_claims")
+    if explains_claims and weight <= 0:
+        raise fields.fail("explains_claims", "only a clue for the cause (a positive weight) explains claims")
     return Signal(
         finder=finder,
         weight=weight,
         because=fields.text("because"),
         side=None if side is None else _side(side, fields, "side"),
         claim=claim,
+        explains_claims=explains_claims,
     )
 
 

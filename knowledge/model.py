@@ -23,7 +23,9 @@ class Signal:
     `weight` is in [-1, 1]: positive supports the cause, negative weakens it.
     `side`, when set, makes the clue count only when the failing endpoint is that side.
     `claim` marks a clue against the cause that someone states ("no MFA", "the login works"): in a thread
-    or timeline, a clue for the cause in a later reply overturns it.
+    or timeline, a clue for the cause in a later reply overturns it, and so does anywhere a clue marked
+    `explains_claims`, which says why the claim holds and the cause still does ("a trailing space in the
+    stored password": the typed one works).
     """
 
     finder: Finder
@@ -31,6 +33,7 @@ class Signal:
     because: str
     side: Side | None = None
     claim: bool = False
+    explains_claims: bool = False
 
 
 @dataclass(frozen=True)

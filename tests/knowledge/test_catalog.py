@@ -114,11 +114,11 @@ def _edit_cause(name: str, change: Callable[[dict[str, object]], None]) -> Calla
     return edit
 
 
-def _first_signal(key: str, value: object) -> Callable[[dict[str, object]], None]:
+def _first_signal(**fields: object) -> Callable[[dict[str, object]], None]:
     def change(data: dict[str, object]) -> None:
         signals = data["signals"]
         assert isinstance(signals, list)
-        signals[0][key] = value
+        signals[0].update(fields)
 
     return change
 
@@ -139,20 +139,25 @@ BREAKAGES = [
     ("id mismatch", _edit_cause("mfa-required", lambda d: d.update(id="mfa")), "field 'id'"),
     ("no steps", _edit_cause("mfa-required", lambda d: d.update(steps=[])), "field 'steps'"),
     ("prior too big", _edit_cause("mfa-required", lambda d: d.update(prior=3)), "field 'prior'"),
-    ("weight too big", _edit_cause("mfa-required", _first_signal("weight", 2)), "field 'weight'"),
-    ("claim for the cause", _edit_cause("mfa-required", _first_signal("claim", True)), "field 'claim'"),
-    ("claim not a flag", _edit_cause("mfa-required", _first_signal("claim", "yes")), "field 'claim'"),
-    ("bad regex", _edit_cause("mfa-required", _first_signal("pattern", "(unclosed")), "invalid pattern"),
-    ("backtracking", _edit_cause("mfa-required", _first_signal("pattern", r"(\w+\s?)+x")), "backtrack"),
-    ("empty match", _edit_cause("mfa-required", _first_signal("pattern", r"x*")), "matches empty text"),
+    ("weight too big", _edit_cause("mfa-required", _first_signal(weight=2)), "field 'weight'"),
+    ("claim for the cause", _edit_cause("mfa-required", _first_signal(claim=True)), "field 'claim'"),
+    ("claim not a flag", _edit_cause("mfa-required", _first_signal(claim="yes")), "field 'claim'"),
+    (
+        "a clue against the cause explaining claims",
+        _edit_cause("mfa-required", _first_signal(weight=-0.5, explains_claims=True)),
+        "field 'explains_claims'",
+    ),
+    ("bad regex", _edit_cause("mfa-required", _first_signal(pattern="(unclosed")), "invalid pattern"),
+    ("backtracking", _edit_cause("mfa-required", _first_signal(pattern=r"(\w+\s?)+x")), "backtrack"),
+    ("empty match", _edit_cause("mfa-required", _first_signal(pattern=r"x*")), "matches empty text"),
     (
         "apostrophe doubled twice",
-        _edit_cause("mfa-required", _first_signal("pattern", r"\bhaven''t\s+set\s+up\s+mfa")),
+        _edit_cause("mfa-required", _first_signal(pattern=r"\bhaven''t\s+set\s+up\s+mfa")),
         "doubled apostrophe",
     ),
     (
         "slow start",
-        _edit_cause("mfa-required", _first_signal("pattern", r"\S+ mfa")),
+        _edit_cause("mfa-required", _first_signal(pattern=r"\S+ mfa")),
         "must begin with literal",
     ),
     (

@@ -267,6 +267,7 @@ def test_a_failure_said_of_a_migration_side_is_ours_beside_another_system() -> N
         'customer says "the unauthorized error again" on the source mailboxes, but it is a 500, not a 401',
         'Kunde meldet "unauthorized" bei der Migration der Postfächer, aber es ist kein 401, sondern ein 503',
         'el cliente dice "unauthorized" en la migración de buzones, pero tenemos un 404, no un 401',
+        "Migracja skrzynek: po stronie docelowej `403 Forbidden` na trzech skrzynkach. Żadnych 401.",
     ],
 )
 def test_a_text_that_says_its_error_is_not_a_401_is_left_alone(disclaimed: str) -> None:
@@ -341,6 +342,29 @@ def test_a_later_reply_overturns_a_claim_against_a_cause() -> None:
     assert _top(thread) == "mfa-required"
     reversed_order = _THREAD.format(reply=found, later=claim)
     assert _top(reversed_order) != "mfa-required"
+
+
+def test_a_clue_that_says_why_a_claim_holds_overturns_it() -> None:
+    # the typed password works because the stored copy carries a trailing space: still a wrong password
+    claimed = "the password works in the browser, mw still says 401 on the destination"
+    explained = claimed + ". the copy in the endpoint has a trailing space"
+    assert _top(claimed) != "wrong-credentials"
+    assert _top(explained) == "wrong-credentials"
+    assert any("says why" in line for line in classify(explained).causes[0].evidence)
+
+
+@pytest.mark.parametrize(
+    ("question", "holds"),
+    [
+        ("is the migration admin a site collection admin on the OneDrives?", True),
+        ("is the tenant on Conditional Access?", False),
+    ],
+)
+def test_a_no_to_what_the_account_holds_confirms_the_lack(question: str, holds: bool) -> None:
+    thread = f"dest OneDrive 401s\n> {question}\nno, only Exchange admin\nstill failing"
+    clue = "site collection admin" if holds else "Conditional Access"
+    evidence = [line for cause in classify(thread).causes for line in cause.evidence]
+    assert any(clue.lower() in line.lower() for line in evidence) == holds
 
 
 def test_a_fix_opening_a_thread_holds_over_the_failure_quoted_below_it() -> None:
@@ -1309,6 +1333,17 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
         ),
         ("Alter Server beim Kunden: 401 nur während der Bürozeit, nachts läuft alles", "overutilized-server"),
         ("Gammal Exchange hos kunden ger 401 bara på arbetstid", "overutilized-server"),
+        ("क्रेडेंशियल चेक पर 401 Unauthorized — यूज़र्स ने पिछले हफ्ते पासवर्ड बदला था", "wrong-credentials"),
+        ("los 3 buzones que dimos de alta esta mañana en destino fallan con 401", "new-account-provisioning"),
+        (
+            'dest admin login: "We couldn\'t find an account with that username." MW 401 on every mailbox',
+            "wrong-credentials",
+        ),
+        (
+            "created the target admin with 'Require this user to change their password when they first sign "
+            "in' on, and verify is 401",
+            "password-change-required",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -1423,6 +1458,9 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "password scaduta dell'admin. Al momento tutto verde.",
         "checklist for next week so we don't trip over the 401 suite again: register the EWS app, exclude "
         "the admin from MFA",
+        "the survey for the migration team came back as 401 responses lol",
+        "Prep for the Northwind wave: if the target throws 401s on the new users again, check licence age "
+        "first",
         "Atualizei a wiki interna com a mensagem completa: 'Your migration failed while checking destination "
         "credentials. 401 Unauthorized'",
     ],
