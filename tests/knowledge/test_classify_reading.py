@@ -1344,6 +1344,11 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "in' on, and verify is 401",
             "password-change-required",
         ),
+        (  # minutes before kickoff dates when the mailboxes were made: it plans nothing
+            "Cutover is tonight; the customer made the mailboxes 20 minutes before kickoff and verify gives "
+            "401 Unauthorized on all of them, do we wait?",
+            "new-account-provisioning",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -1459,6 +1464,8 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "checklist for next week so we don't trip over the 401 suite again: register the EWS app, exclude "
         "the admin from MFA",
         "the survey for the migration team came back as 401 responses lol",
+        "Fabrikam [closed]\n09:10 every source mailbox 401 on verify\n09:40 impersonation granted to the "
+        "admin",
         "Prep for the Northwind wave: if the target throws 401s on the new users again, check licence age "
         "first",
         "Atualizei a wiki interna com a mensagem completa: 'Your migration failed while checking destination "
