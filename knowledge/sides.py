@@ -33,6 +33,8 @@ _OLD = (
     r"|\b(?:the\s+)?one\s+we(?:'re|\s+are)\s+(?:moving|migrating|copying)\s+(?:from|off|out\s+of)\b"
     r"|\btenant\s+(?:antiguo|viejo|anterior|antigo|velho|ancien)\b|\b(?:alte[nrm]?|ancien|oude|vecchio)\s+tenant\b"
     r"|\bold\s+(?:365|m365|o365|office\s+365)\b|\bside\s+we(?:'re|\s+are)\s+(?:copying|migrating|moving)\s+from\b"
+    r"|\b(?:pull|pulling|copy|copying|export|exporting)\s+(?:\S+\s+){0,3}?(?:out\s+of|from)\s+(?:the\s+|their\s+)?(?:\S+\s+){0,2}?tenant\b"
+    r"|\bacquired\s+(?:company|org|firm|business)(?:'s)?\s+(?:tenant|side|environment|org)\b"
 )
 _DESTINATION = (
     r"\bdestination\b|\bdestiantion\b|\bdestinaton\b|\bdestiation\b|\bdest\b|\bdst\b|\btgt\b|\btarget(?![\s-](?:date|audience|of\b)|\s*:\s*\S+@)|\bto[\s-]side\b"

@@ -318,6 +318,11 @@ _THREAD = (
 )
 
 
+def test_a_failure_said_to_go_on_anyway_outlives_a_fix_told_before_it() -> None:
+    assert classify("Customer says it's sorted, case closed on their side. Target verify 401 anyway").matched
+    assert not classify("Customer says it's sorted, case closed on their side. Target verify passes").matched
+
+
 def test_a_fix_in_a_later_reply_of_a_thread_does_not_silence_the_failure_it_opened_with() -> None:
     story = "I had the same on a tenant last week: once the password was re-entered, verify went green"
     thread = _THREAD.format(reply="did they rotate the admin password?", later=story)
@@ -1349,6 +1354,39 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "401 Unauthorized on all of them, do we wait?",
             "new-account-provisioning",
         ),
+        ("tenant never switched security defaults off, unauthorized on every user", "security-defaults"),
+        (
+            "两周前预迁移正常，登录目标端管理员时弹出“保护您的帐户”，要求设置 Authenticator，现在全部 401",
+            "security-defaults",
+        ),
+        (
+            "Khách đổi mật khẩu admin nguồn hôm qua, MigrationWiz vẫn dùng mật khẩu cũ nên bị 401",
+            "wrong-credentials",
+        ),
+        (
+            "Las cuentas destino tienen marcada 'Requerir que este usuario cambie su contraseña' y nadie ha "
+            "entrado aún: 401 en verify",
+            "password-change-required",
+        ),
+        (
+            "移行先の管理者アカウントには管理者ロールが付いていない、ただの一般ユーザーです。"
+            "全員 401 Unauthorized",
+            "insufficient-permissions",
+        ),
+        ("원드라이브 소스: 퇴사자 계정만 401 Unauthorized", "onedrive-source-user"),
+        (  # "isn't a thing" takes MFA back
+            "MFA isn't a thing on that tenant, target verify 401 since the admin's password hit 90 days",
+            "password-change-required",
+        ),
+        (
+            "on-prem source: pwdLastSet was 95 days ago and the domain policy is max 90 days. 401 on verify",
+            "password-change-required",
+        ),
+        (  # the users pulled out of the acquired company's tenant are on the source
+            "Pulling OneDrive out of the acquired company's tenant: 401 on the users that show as unlicensed "
+            "there",
+            "onedrive-source-user",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -1360,6 +1398,7 @@ def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
     [
         "project is still set up for basic auth and their tenant killed basic in 2022. unauth everywhere",
         "the user creds were imported from a CSV and half predate their reset last week. those users 401",
+        "licenses assigned 9 days ago, Get-Mailbox returns nothing for these 30 synced users, 401 on dest",
     ],
 )
 def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str) -> None:
@@ -1464,6 +1503,8 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "checklist for next week so we don't trip over the 401 suite again: register the EWS app, exclude "
         "the admin from MFA",
         "the survey for the migration team came back as 401 responses lol",
+        "training prep: the lab tenant admin has MFA on, so the live demo will 401 anyway, fine for the "
+        "session",
         "Fabrikam [closed]\n09:10 every source mailbox 401 on verify\n09:40 impersonation granted to the "
         "admin",
         "Prep for the Northwind wave: if the target throws 401s on the new users again, check licence age "
