@@ -1387,6 +1387,24 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "there",
             "onedrive-source-user",
         ),
+        (  # "no mfa, role is GA": the role is there, so no lack of one
+            "admin creds fine, no mfa, role is GA. 401 on every destination mailbox since the licences "
+            "went on "
+            "this morning",
+            "new-account-provisioning",
+        ),
+        (
+            "Acesso condicional no destino exige MFA para admins; security defaults já está desligado. "
+            "Verify 401",
+            "mfa-required",
+        ),
+        (
+            "Nenhuma política de acesso condicional no tenant e o MFA por usuário está desativado, mesmo "
+            "assim "
+            "401 no destino",
+            "security-defaults",
+        ),
+        ("ODB target not provisioned yet, 401 on those users", "onedrive-not-provisioned"),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -1503,6 +1521,10 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "checklist for next week so we don't trip over the 401 suite again: register the EWS app, exclude "
         "the admin from MFA",
         "the survey for the migration team came back as 401 responses lol",
+        "our 401s are like buses: none for weeks, then five at once on the same project",
+        "Tóm tắt sự cố tuần trước với khách hàng Contoso: nguồn báo 401 Unauthorized trên 80 user, CPU "
+        "server "
+        "100%, giảm số mailbox song song, verify qua hết",
         "training prep: the lab tenant admin has MFA on, so the live demo will 401 anyway, fine for the "
         "session",
         "Fabrikam [closed]\n09:10 every source mailbox 401 on verify\n09:40 impersonation granted to the "
