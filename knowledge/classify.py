@@ -394,26 +394,31 @@ class _Denials:
 
 
 _SENTENCE_END = re.compile(r"[.!?]\s+")
+_SPEAKER = re.compile(r"[\w.-]{1,15}\s?:\s+")  # who speaks, in a pasted chat: "A: off", "Sam: pw changed?"
 
 
 def _dismissal_reach(article: Article, text: Text, at: int) -> tuple[int, int]:
     """How far back a dismissal starting at `at` reaches: _DISMISS_REACH, not past its sentence's start,
-    but into a question it answers straight away ("security defaults? off"), unless that question asks
-    what the account holds ("is the admin a site collection admin? no"): then it takes nothing back."""
+    but into a question it answers straight away ("security defaults? off", "B: MFA? A: off"), from where
+    whoever asked it began; unless that question asks what the account holds ("is the admin a site
+    collection admin? no"): then it takes nothing back."""
     reach = max(0, at - _DISMISS_REACH)
     ends = []
     for match in _SENTENCE_END.finditer(text.lower, reach, at):
-        if match.end() < at:
+        answered = match.end() == at or _SPEAKER.fullmatch(text.lower, match.end(), at)
+        if not (answered and text.lower[match.start()] == "?"):
             ends.append(match.end())
         elif _asks_what_is_held(article, text, match.start()):
             return at + 1, at
+        else:
+            ends.extend(speaker.start() for speaker in _SPEAKER.finditer(text.lower, reach, match.start()))
     return max(reach, *ends, text.entries[_entry_index(text, at) - 1]), at
 
 
 def _asks_what_is_held(article: Article, text: Text, mark: int) -> bool:
     """Whether the question ending at `mark` asks what the account holds ("does it have impersonation?"),
     so that a no to it confirms the lack rather than ruling a cause out."""
-    if text.lower[mark] != "?" or article.holding_questions is None:
+    if article.holding_questions is None:
         return False
     opening = max(text.lower.rfind(stop, 0, mark) for stop in _QUESTION_START)
     return article.holding_questions.search(text.lower, opening + 1, mark) is not None

@@ -320,6 +320,10 @@ _THREAD = (
 
 def test_a_failure_said_to_go_on_anyway_outlives_a_fix_told_before_it() -> None:
     assert classify("Customer says it's sorted, case closed on their side. Target verify 401 anyway").matched
+    back = (
+        "re-entered the password yesterday and verify passed; this morning it's back to 401 on the same users"
+    )
+    assert classify(back).matched
     assert not classify("Customer says it's sorted, case closed on their side. Target verify passes").matched
 
 
@@ -1405,6 +1409,19 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "security-defaults",
         ),
         ("ODB target not provisioned yet, 401 on those users", "onedrive-not-provisioned"),
+        (  # "A: off" answers B's question about Security Defaults only, not the MFA told before it
+            "A: 401 on the target\nB: any prompt after the password?\nA: it texts a code to the admin's "
+            "phone\n"
+            "B: security defaults?\nA: off, it's per-user MFA, Enforced\n"
+            "B: then ask them for a migration account with MFA disabled",
+            "mfa-required",
+        ),
+        (  # "side: disabled accts" says which accounts, it takes nothing back
+            "OneDrive, old tenant side: disabled accts → unauthorized on every one of them",
+            "onedrive-source-user",
+        ),
+        ("ユーザー作成から2時間、移行先で 401 Unauthorized", "new-account-provisioning"),
+        ("Abbiamo ricreato la casella stamattina, ora 401 sul target", "new-account-provisioning"),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
