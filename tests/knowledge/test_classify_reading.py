@@ -1422,6 +1422,22 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
         ),
         ("ユーザー作成から2時間、移行先で 401 Unauthorized", "new-account-provisioning"),
         ("Abbiamo ricreato la casella stamattina, ora 401 sul target", "new-account-provisioning"),
+        (
+            "user-creds project: the failing users on the source are the ones HR reset with "
+            "must-change-on-first-sign-in",
+            "password-change-required",
+        ),
+        (
+            "Polityka: hasła wygasają co 30 dni, konto migracyjne przekroczyło termin wczoraj i verify na "
+            "źródle "
+            "daje 401",
+            "password-change-required",
+        ),
+        (  # a night without 401s is how the failures come and go, not a fix
+            "Quelle Exchange 2010: 401 sporadisch tagsüber, nachts laufen dieselben Postfächer ohne 401 "
+            "durch",
+            "overutilized-server",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -1539,6 +1555,10 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "the admin from MFA",
         "the survey for the migration team came back as 401 responses lol",
         "our 401s are like buses: none for weeks, then five at once on the same project",
+        "401 Unauthorized는 내 연애 인생 그 자체 :joy: 자격 증명 확인 실패",
+        "reminder for next month's cutover: get the customer to switch security defaults off BEFORE the "
+        "prestage "
+        "run. not doing the two-week 401 dance again",
         "Tóm tắt sự cố tuần trước với khách hàng Contoso: nguồn báo 401 Unauthorized trên 80 user, CPU "
         "server "
         "100%, giảm số mailbox song song, verify qua hết",

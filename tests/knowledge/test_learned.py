@@ -166,6 +166,8 @@ def test_talk_around_an_own_failure_gives_way_when_the_reading_is_all_but_sure()
 def test_a_failure_said_in_loose_words_lets_the_reading_answer() -> None:
     assert classify("OWA for the synced users says we couldn't find a mailbox for this user").matched
     assert classify("dest admin gets an Authenticator number prompt on login, MW verify never passes").matched
+    dying = "old tenant creds check keeps dying, the app registration shows EWS.AccessAsUser.All not granted"
+    assert classify(dying).matched
     assert classify(
         "pw was reset by the helpdesk overnight and the endpoint still has the old one. verify ✗"
     ).matched
