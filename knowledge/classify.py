@@ -394,6 +394,8 @@ class _Denials:
 
 
 _SENTENCE_END = re.compile(r"[.!?]\s+")
+_SINGULAR = re.compile(r"(?:is|was)\b")  # a dismissal said of one thing ("... is disabled")
+_JOINT = re.compile(r"\s(?:and|but)\s|,\s")  # where a list or a second clause before it begins
 _SPEAKER = re.compile(r"[\w.-]{1,15}\s?:\s+")  # who speaks, in a pasted chat: "A: off", "Sam: pw changed?"
 
 
@@ -412,6 +414,8 @@ def _dismissal_reach(article: Article, text: Text, at: int) -> tuple[int, int]:
             return at + 1, at
         else:
             ends.extend(speaker.start() for speaker in _SPEAKER.finditer(text.lower, reach, match.start()))
+    if _SINGULAR.match(text.lower, at):  # "no CA policy and per-user MFA is disabled": MFA alone
+        ends.extend(joint.end() for joint in _JOINT.finditer(text.lower, reach, at))
     return max(reach, *ends, text.entries[_entry_index(text, at) - 1]), at
 
 

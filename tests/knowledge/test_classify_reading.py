@@ -1430,6 +1430,12 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "durch",
             "overutilized-server",
         ),
+        (  # "MFA is disabled" takes back MFA alone, not the "no CA policy" before the "and"
+            "AADSTS50076 for the target admin. There's no CA policy and per-user MFA is disabled for that "
+            "admin, 401 on every mailbox",
+            "security-defaults",
+        ),
+        ("オンプレの Exchange、移行中は帯域が張り付いていて 401 がランダムに出ます", "overutilized-server"),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
