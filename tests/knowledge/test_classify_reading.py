@@ -1562,6 +1562,11 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "the admin from MFA",
         "the survey for the migration team came back as 401 responses lol",
         "our 401s are like buses: none for weeks, then five at once on the same project",
+        "Summing up the Northwind thread: password re-entered → still 401, impersonation checked → still "
+        "401, then "
+        "MFA enforced on the admin. Excluded it, verify passes and the full pass has been running for an "
+        "hour. "
+        "Nothing more needed here :tada:",
         "401 Unauthorized는 내 연애 인생 그 자체 :joy: 자격 증명 확인 실패",
         "reminder for next month's cutover: get the customer to switch security defaults off BEFORE the "
         "prestage run. not doing the two-week 401 dance again",

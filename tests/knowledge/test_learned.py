@@ -169,6 +169,14 @@ def test_a_failure_said_in_loose_words_lets_the_reading_answer() -> None:
     dying = "old tenant creds check keeps dying, the app registration shows EWS.AccessAsUser.All not granted"
     assert classify(dying).matched
     assert classify(
+        "acct chooser pops up for the target admin at login, is that what's killing verify?"
+    ).matched
+    assert classify("src svc acct is a plain user with no exchange admin role. login ok, verify not").matched
+    # "verifying now" is no fix when it bounces in the same breath
+    assert classify(
+        "new tenant created this morning, admin made at 10, verifying now and it just bounces"
+    ).matched
+    assert classify(
         "pw was reset by the helpdesk overnight and the endpoint still has the old one. verify ✗"
     ).matched
     assert not classify("OWA for the synced users shows the mailbox list").matched
