@@ -422,10 +422,13 @@ def _dismissal_reach(article: Article, text: Text, at: int) -> tuple[int, int]:
 def _asks_what_is_held(article: Article, text: Text, mark: int) -> bool:
     """Whether the question ending at `mark` asks what the account holds ("does it have impersonation?"),
     so that a no to it confirms the lack rather than ruling a cause out."""
-    if article.holding_questions is None:
-        return False
-    opening = max(text.lower.rfind(stop, 0, mark) for stop in _QUESTION_START)
-    return article.holding_questions.search(text.lower, opening + 1, mark) is not None
+    holding = article.holding_questions
+    return holding is not None and holding.search(text.lower, _question_start(text, mark), mark) is not None
+
+
+def _question_start(text: Text, mark: int) -> int:
+    """Where the question ending at `mark` starts: just past the sentence end or arrow before it."""
+    return max(text.lower.rfind(stop, 0, mark) for stop in _QUESTION_START) + 1
 
 
 _LIST_REACH = 200  # how far a list of what was ruled out may run before its sentence ends
@@ -458,8 +461,7 @@ def _questions_answered_no(article: Article, text: Text) -> Spans:
         if inline:
             mark = inline.start()
             if not _asks_what_is_held(article, text, mark):
-                opening = max(text.lower.rfind(stop, 0, mark) for stop in _QUESTION_START)
-                questions.append((opening + 1, mark))
+                questions.append((_question_start(text, mark), mark))
             continue
         entry = _entry_index(text, start)
         if entry < 2 or start - text.entries[entry - 1] > _ANSWER_OPENING:
