@@ -193,8 +193,21 @@ def _fixes(gate: Gate, text: Text, failures: list[int]) -> list[int]:
     return [
         start
         for start, end in said
-        if start < max(_OPENING, min(text.headline_end, _FRAME)) or not followed(start, end)
+        if (start < max(_OPENING, min(text.headline_end, _FRAME)) or not followed(start, end))
+        and not _contradicted(text, end, failures)
     ]
+
+
+_CONTRAST = re.compile(
+    r"[^.!?\n]{0,40}?\b(?:but|yet|however|though|except|aber|mais|pero|mas|ma|maar|men)\b([^.!?\n]{0,80})"
+)
+
+
+def _contradicted(text: Text, end: int, failures: list[int]) -> bool:
+    """Whether a "but" soon after a fix, in its sentence, names the failure going on ("all mailboxes green in
+    the admin center, but MigrationWiz 401s on them"). `failures` are where failure mentions start."""
+    contrast = _CONTRAST.match(text.lower, end)
+    return contrast is not None and any(contrast.start(1) <= at < contrast.end(1) for at in failures)
 
 
 def _unconditional(gate: Gate, text: Text, said: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1601,3 +1601,48 @@ def test_an_error_in_slack_italics_is_still_found() -> None:
 )
 def test_a_failure_said_to_go_on_in_another_language_is_live(still: str) -> None:
     assert classify(still).matched
+
+
+def test_a_fix_contradicted_in_its_own_sentence_is_no_fix() -> None:
+    assert classify(
+        "All mailboxes green in the admin center, but MigrationWiz 401s on every one of them"
+    ).matched
+    # a "but" that goes on to something else leaves the fix standing
+    assert not classify("Fixed the 401s on the source, but let's write up how for the KB").matched
+
+
+@pytest.mark.parametrize(
+    "logged",
+    [
+        "source verify 401 unauthorized on the svc account, ADFS log shows ERROR_PASSWORD_MUST_CHANGE",
+        "on-prem source 401, the DC says LdapErr: DSID-0C090447, comment: AcceptSecurityContext error, "
+        "data 532, v3839",
+        "destination 401 on the admin, security log has STATUS_PASSWORD_MUST_CHANGE for it",
+    ],
+)
+def test_windows_and_ldap_codes_for_a_password_to_change_name_the_cause(logged: str) -> None:
+    assert _top(logged) == "password-change-required"
+
+
+@pytest.mark.parametrize(
+    "closed",
+    [
+        "Fabrikam: 08:30 bron 401 Unauthorized op alle mailboxen. 09:15 wachtwoord van de admin verlopen, "
+        "klant reset. 09:40 verify geslaagd, de migratie loopt",
+        "Tråden om Contoso: 401 Unauthorized på källan i morse, lösenordet hade gått ut. Verify lyckades "
+        "efter återställning och migreringen pågår",
+        "Pour les nouveaux de l'équipe : quand vous voyez `401 Unauthorized` dans MigrationWiz, regardez "
+        "d'abord quel côté échoue.",
+    ],
+)
+def test_closed_threads_and_newcomer_notes_in_other_languages_are_not_answered(closed: str) -> None:
+    assert not classify(closed).matched
+
+
+def test_a_case_replied_to_and_closed_is_not_answered() -> None:
+    resent = (
+        "customer forwarded the old DatabaseNotFoundException 401 again, though we recreated those "
+        "mailboxes on Monday."
+    )
+    assert classify(resent).matched  # "again", and nothing says the case is closed
+    assert not classify(resent + " Replied & closed.").matched
