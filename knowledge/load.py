@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from knowledge.dates import DAY_GROUPS, DaysApartFinder
 from knowledge.learned import READ_CHARS, READING_FILE, SCALE, LearnedModel
 from knowledge.lookalikes import LookalikeFinder
 from knowledge.matcher import JOINED_LETTERS, Finder, Finders, nests_unbounded_repeats
@@ -211,6 +212,8 @@ def _signal(fields: _Fields) -> Signal:
     finder = compile_pattern(fields.text("pattern"), f"{fields.where}: field 'pattern'")
     if fields.flag("lookalikes"):  # only the matches that another match nearly repeats count
         finder = LookalikeFinder(finder.pattern)
+    if "days_apart" in fields.data:  # only the matches whose two days of the month lie so far apart count
+        finder = DaysApartFinder(finder.pattern, *_days_apart(fields, finder.pattern))
     weight = fields.number("weight", -1.0, 1.0)
     claim = fields.flag("claim")
     if claim and weight >= 0:
@@ -226,6 +229,22 @@ def _signal(fields: _Fields) -> Signal:
         claim=claim,
         explains_claims=explains_claims,
     )
+
+
+def _days_apart(fields: _Fields, pattern: re.Pattern[str]) -> tuple[int, int]:
+    """A clue's `days_apart: [low, high]`, for a pattern that captures the two days it compares."""
+    value = fields.data["days_apart"]
+    if not (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(days, int) and not isinstance(days, bool) for days in value)
+        and 0 <= value[0] <= value[1] < 31
+    ):
+        raise fields.fail("days_apart", "must be [low, high]: whole days from 0 to 30, low first")
+    if not set(DAY_GROUPS) <= set(pattern.groupindex):
+        groups = " and ".join(f"(?P<{name}>...)" for name in DAY_GROUPS)
+        raise fields.fail("days_apart", f"the pattern must capture the two days as {groups}")
+    return value[0], value[1]
 
 
 def _cause(fields: _Fields, url: str, expected_id: str) -> Cause:

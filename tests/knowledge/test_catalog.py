@@ -147,6 +147,19 @@ BREAKAGES = [
         _edit_cause("mfa-required", _first_signal(weight=-0.5, explains_claims=True)),
         "field 'explains_claims'",
     ),
+    (
+        "days apart without the days captured",
+        _edit_cause("mfa-required", _first_signal(days_apart=[13, 21])),
+        "field 'days_apart'",
+    ),
+    (
+        "days apart the wrong way round",
+        _edit_cause(
+            "mfa-required",
+            _first_signal(pattern=r"\bon\s+(?P<then>\d+)\D+(?P<now>\d+)", days_apart=[21, 13]),
+        ),
+        "field 'days_apart'",
+    ),
     ("bad regex", _edit_cause("mfa-required", _first_signal(pattern="(unclosed")), "invalid pattern"),
     ("backtracking", _edit_cause("mfa-required", _first_signal(pattern=r"(\w+\s?)+x")), "backtrack"),
     ("empty match", _edit_cause("mfa-required", _first_signal(pattern=r"x*")), "matches empty text"),
