@@ -242,9 +242,24 @@ def _closed(gate: Gate, text: Text, fixes: list[int]) -> bool:
         return False
     closed_at = max(ends)
     talk = _spans(gate.talk, text)  # "so we don't see this one again" does not reopen the case
-    going_on = [start for start, end in _spans(gate.unresolved, text) if not _within(talk, start, end)]
+    going_on = [
+        start
+        for start, end in _spans(gate.unresolved, text)
+        if not (_within(talk, start, end) or _conditional(gate, text, start))
+    ]
     after = [*(start for start, _ in _spans(gate.failure, text)), *going_on]
     return all(at <= closed_at for at in after)
+
+
+_CLAUSE_REACH = 40  # how far back in its sentence a condition may govern a word ("unless it flares up again")
+
+
+def _conditional(gate: Gate, text: Text, at: int) -> bool:
+    """Whether a condition earlier in its sentence governs the word at `at` ("unless it flares up again")."""
+    return any(
+        0 <= at - end <= _CLAUSE_REACH and _SENTENCE_END.search(text.lower, end, at) is None
+        for _, end in _spans(gate.conditions, text)
+    )
 
 
 def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:

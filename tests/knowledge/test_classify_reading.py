@@ -1646,3 +1646,47 @@ def test_a_case_replied_to_and_closed_is_not_answered() -> None:
     )
     assert classify(resent).matched  # "again", and nothing says the case is closed
     assert not classify(resent + " Replied & closed.").matched
+
+
+def test_an_app_waiting_for_admin_consent_points_at_modern_auth() -> None:
+    waiting = (
+        "il consenso all'app è stato dato da un utente qualsiasi e l'app risulta "
+        '"admin approval required". Verify → 401'
+    )
+    assert _top(waiting) == "modern-auth-not-configured"
+
+
+@pytest.mark.parametrize(
+    "still",
+    [
+        "Ainda 401 depois de repetir o verify, o cliente está impaciente",
+        "Todavía 401 tras lanzar el verify de nuevo, el cliente espera",
+    ],
+)
+def test_still_401_after_the_verify_in_other_languages_is_live(still: str) -> None:
+    assert classify(still).matched
+
+
+RECAP = (
+    "Recap of the Adatum case{purpose}: Monday every source user 401 Unauthorized. Tuesday the admin's "
+    "expired password was reset and re-entered. Wednesday re-ran verify credentials, 200/200 passed, "
+    "migration running. {end}"
+)
+
+
+def test_a_recurrence_only_foreseen_does_not_reopen_a_closed_case() -> None:
+    foreseen = "Nothing more to do here unless it flares up again."
+    assert not classify(RECAP.format(purpose=" so nobody picks it up again", end=foreseen)).matched
+    assert classify(RECAP.format(purpose="", end="Thursday it flares up again.")).matched
+
+
+def test_microsofts_account_choice_screen_is_an_answer_by_itself() -> None:
+    screen = (
+        'signing in as the target admin, Microsoft says "This email is used with more than one account" and '
+        "wants work or personal"
+    )
+    assert _top(screen) == "account-picker"
+    assert not classify(
+        'KB draft: when Microsoft says "this email is used with more than one account", the admin address '
+        "also has a personal account"
+    ).matched
