@@ -1690,3 +1690,31 @@ def test_microsofts_account_choice_screen_is_an_answer_by_itself() -> None:
         'KB draft: when Microsoft says "this email is used with more than one account", the admin address '
         "also has a personal account"
     ).matched
+
+
+def test_the_same_error_after_a_rerun_says_the_fix_did_not_take() -> None:
+    assert classify(
+        "Customer says it's fixed on their side. Re-ran verify on the destination 5 min ago: same 401 "
+        "Unauthorized."
+    ).matched
+
+
+def test_a_password_that_works_in_the_browser_is_no_fix() -> None:
+    claim = (
+        "partner insists it's a wrong password, yet they reset it and the new one works in OWA. Destination "
+        "verify says Basic Auth Disabled: MigrationWiz has detected that Basic Authentication is not enabled "
+        "for the tenant."
+    )
+    assert _top(claim) == "modern-auth-not-configured"
+
+
+@pytest.mark.parametrize(
+    "expired",
+    [
+        "Вход под админом назначения: «Срок действия вашего пароля истек», Microsoft просит сменить пароль. "
+        "Проверка в MigrationWiz — 401 Unauthorized",
+        "目的端管理員的密碼上週五已到期，MigrationWiz 驗證 401 Unauthorized",
+    ],
+)
+def test_an_expired_password_in_russian_or_chinese_names_the_cause(expired: str) -> None:
+    assert _top(expired) == "password-change-required"
