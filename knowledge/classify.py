@@ -148,8 +148,9 @@ def _within(spans: Spans, start: int, end: int) -> bool:
 
 
 def _goes_on(gate: Gate, text: Text, talk: Spans, before: int | None = None) -> bool:
-    """Whether the text says the failure goes on ("still", "again"), outside talk about avoiding it
-    ("so we don't hit it again"); with `before`, only where it says so before that point."""
+    """Whether the text says the failure goes on ("still", "again") outside the `talk` spans: talk about
+    avoiding it ("so we don't hit it again"), or quotations in a message framed as talk; with `before`,
+    only where it says so before that point."""
     return any(
         (before is None or start < before) and not _within(talk, start, end)
         for start, end in _spans(gate.unresolved, text)
@@ -251,6 +252,14 @@ def _closed(gate: Gate, text: Text, fixes: list[int]) -> bool:
     return all(at <= closed_at for at in after)
 
 
+_QUOTATION = re.compile(r'"[^"\n]{1,300}"|“[^”\n]{1,300}”|「[^」\n]{1,300}」|«[^»\n]{1,300}»')
+
+
+def _quotations(text: Text) -> Spans:
+    """Where the text quotes someone or something between quotation marks."""
+    return tuple(match.span() for match in _QUOTATION.finditer(text.lower))
+
+
 _CLAUSE_REACH = 40  # how far back in its sentence a condition may govern a word ("unless it flares up again")
 
 
@@ -307,8 +316,11 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
         )
         fixes = [start for start in all_fixes if start < opening_end]
         if talk or fixes:
-            framed = any(start < _FRAME for start, _ in framing) or any(start < _FRAME for start in fixes)
-            if not _goes_on(gate, text, talk, before=_FRAME if framed else None):
+            framed_as_talk = any(start < _FRAME for start, _ in framing)
+            framed = framed_as_talk or any(start < _FRAME for start in fixes)
+            # in a quiz, a doc or a training note, what stands in quotation marks is quoted, not said now
+            unsaid = talk + _quotations(text) if framed_as_talk else talk
+            if not _goes_on(gate, text, unsaid, before=_FRAME if framed else None):
                 return "talk" if own_failure and not fixes else "refused"
         weighed = bool(all_fixes or disclaimed or framing or _spans(gate.asides, text))
     if _any(gate.other_error, text):

@@ -1718,3 +1718,32 @@ def test_a_password_that_works_in_the_browser_is_no_fix() -> None:
 )
 def test_an_expired_password_in_russian_or_chinese_names_the_cause(expired: str) -> None:
     assert _top(expired) == "password-change-required"
+
+
+def test_a_quotation_in_a_quiz_or_doc_does_not_say_the_failure_goes_on() -> None:
+    question = '"Pre-stage passed a fortnight ago and the target now 401s. What do you check first?"'
+    assert not classify(f"Quiz for the onboarding session: {question} Reply in thread.").matched
+    assert classify(f"Customer wrote: {question}").matched  # quoted, but nothing frames it as talk
+    assert not classify(
+        "Runbook note: whenever you see 'failed while checking source credentials ... 401', the first step "
+        "is a manual login with the endpoint's admin"
+    ).matched
+
+
+def test_a_japanese_timeline_ending_in_a_passing_verify_and_a_resumed_migration_is_closed() -> None:
+    timeline = (
+        "経緯メモ（Contoso）\n09:00 移行元で 401 Unauthorized\n"
+        "09:30 管理者パスワードの期限切れを確認、リセット\n10:00 Verify 全員成功、移行を再開しました"
+    )
+    assert not classify(timeline).matched
+    assert classify(timeline.rsplit("\n", 1)[0]).matched
+
+
+def test_onedrives_that_do_not_exist_yet_outweigh_a_claim_about_the_source() -> None:
+    assert (
+        _top(
+            "Customer thinks the source accounts are disabled, but all are active and licensed there. The "
+            "target OneDrives don't exist yet. 401 on dest."
+        )
+        == "onedrive-not-provisioned"
+    )
