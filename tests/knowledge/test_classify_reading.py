@@ -1731,12 +1731,9 @@ def test_a_quotation_in_a_quiz_or_doc_does_not_say_the_failure_goes_on() -> None
 
 
 def test_a_japanese_timeline_ending_in_a_passing_verify_and_a_resumed_migration_is_closed() -> None:
-    timeline = (
-        "経緯メモ（Contoso）\n09:00 移行元で 401 Unauthorized\n"
-        "09:30 管理者パスワードの期限切れを確認、リセット\n10:00 Verify 全員成功、移行を再開しました"
-    )
-    assert not classify(timeline).matched
-    assert classify(timeline.rsplit("\n", 1)[0]).matched
+    timeline = "Contoso の件\n09:00 移行元で 401 Unauthorized\n09:30 パスワードを再入力してもまだ 401"
+    assert classify(timeline).matched
+    assert not classify(timeline + "\n10:00 Verify 全員成功、移行を再開しました").matched
 
 
 def test_onedrives_that_do_not_exist_yet_outweigh_a_claim_about_the_source() -> None:
