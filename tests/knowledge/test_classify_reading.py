@@ -1744,3 +1744,43 @@ def test_onedrives_that_do_not_exist_yet_outweigh_a_claim_about_the_source() -> 
         )
         == "onedrive-not-provisioned"
     )
+
+
+@pytest.mark.parametrize(
+    ("report", "cause"),
+    [
+        (
+            "we ran verify maybe 15 min after creating the target admin. 401. password is right and there's "
+            "no MFA on it",
+            "new-account-provisioning",
+        ),
+        (
+            "In the target users' licence details the OneDrive for Business toggle is off, they only bought "
+            "Exchange. Documents project to the destination: 401.",
+            "onedrive-not-provisioned",
+        ),
+        (
+            "The customer retyped the destination password three times thinking it was wrong. I can log in "
+            "with it fine; it just forces a password change right after. Still 401.",
+            "password-change-required",
+        ),
+    ],
+)
+def test_minutes_after_creation_a_switched_off_onedrive_and_a_forced_change_name_their_cause(
+    report: str, cause: str
+) -> None:
+    assert _top(report) == cause
+
+
+def test_invalid_creds_said_plainly_is_a_failure() -> None:
+    assert classify(
+        "the customer's password manager adds a trailing space, I think; OWA works when typed by hand. "
+        "still invalid creds on the source"
+    ).matched
+
+
+def test_a_401_said_to_be_unrelated_to_migrationwiz_is_not_answered() -> None:
+    assert not classify(
+        "夜間のバックアップジョブが 401 Unauthorized で失敗、サービスアカウントの期限切れ。"
+        "MigrationWiz とは無関係です。"
+    ).matched
