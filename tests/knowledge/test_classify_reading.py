@@ -1784,3 +1784,23 @@ def test_a_401_said_to_be_unrelated_to_migrationwiz_is_not_answered() -> None:
         "夜間のバックアップジョブが 401 Unauthorized で失敗、サービスアカウントの期限切れ。"
         "MigrationWiz とは無関係です。"
     ).matched
+
+
+def test_wanting_it_working_now_is_no_fix() -> None:
+    assert classify(
+        "> when were the target users created?\n> HR bulk-imported them at 9 today\n> then give it a day\n"
+        "> customer needs it working now, verify still 401"
+    ).matched
+
+
+def test_a_rerun_where_all_pass_beside_a_started_pass_closes_the_thread() -> None:
+    failing = "earlier: dest verify failed with 401 Unauthorized, the admin's password had expired. reset it"
+    assert classify(failing).matched
+    assert not classify(f"{failing}, reran verify → all pass, full pass kicked off 5 min ago").matched
+
+
+def test_a_case_study_of_an_old_401_is_talk() -> None:
+    assert not classify(
+        "The Initech migration two years ago hit DatabaseNotFoundException 401 on 150 synced users; clearing "
+        "msExchMailboxGuid fixed it and everything moved. Turning it into a case study for our blog."
+    ).matched
