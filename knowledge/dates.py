@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from knowledge.matcher import Finder, Text, leftmost_outside
+from knowledge.matcher import SievedFinder, Text
 
 DAYS_IN_A_MONTH = 30  # a later day with a smaller number ("the 25th ... today, the 8th") is in the next month
 DAY_GROUPS = ("then", "now")
@@ -17,7 +17,7 @@ def days_between(then: int, now: int) -> int:
     return now - then if now >= then else now + DAYS_IN_A_MONTH - then
 
 
-class DaysApartFinder(Finder):
+class DaysApartFinder(SievedFinder):
     """Matches of its pattern whose captured days of the month, `then` and `now`, lie `low` to `high` days
     apart."""
 
@@ -30,7 +30,3 @@ class DaysApartFinder(Finder):
             then, now = (int(match.group(name)) for name in DAY_GROUPS)
             if 1 <= then <= 31 and 1 <= now <= 31 and self.low <= days_between(then, now) <= self.high:
                 yield match
-
-    def first(self, text: Text, outside: tuple[tuple[int, int], ...] = ()) -> re.Match[str] | None:
-        """The leftmost match outside `outside` whose days lie far enough apart."""
-        return leftmost_outside(self.matches(text), outside)

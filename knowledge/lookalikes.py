@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from knowledge.matcher import Finder, Text, leftmost_outside
+from knowledge.matcher import SievedFinder, Text
 
 MIN_LENGTH = 5  # shorter names ("adat", "adam") are different names, not one mistyped
 ONE_SLIP_BELOW = 8  # names shorter than this may differ by one slip ("contso"), longer ones by two
@@ -54,7 +54,7 @@ def _name(match: re.Match[str]) -> str:
     return (match.group(match.lastindex) if match.lastindex else match.group()).lower()
 
 
-class LookalikeFinder(Finder):
+class LookalikeFinder(SievedFinder):
     """Matches of its pattern that have a lookalike among the text's other matches of it, compared by the
     name each captures."""
 
@@ -67,7 +67,3 @@ class LookalikeFinder(Finder):
         for match in found:
             if _name(match) in alike:
                 yield match
-
-    def first(self, text: Text, outside: tuple[tuple[int, int], ...] = ()) -> re.Match[str] | None:
-        """The leftmost lookalike outside `outside`: always from the whole set of names."""
-        return leftmost_outside(self.matches(text), outside)

@@ -513,6 +513,14 @@ def leftmost_outside(
     return None
 
 
+class SievedFinder(Finder):
+    """A finder whose `_scan` keeps only some of its pattern's matches (lookalike names, dates far enough
+    apart), judged on the text's whole set of them: its first match is the first one kept."""
+
+    def first(self, text: Text, outside: tuple[tuple[int, int], ...] = ()) -> re.Match[str] | None:
+        return leftmost_outside(self.matches(text), outside)
+
+
 class Prefilter:
     """A cheap necessary condition for any of some finders to match in a text: one of their leading literals
     stands there, and a short one at a word start where its finder needs one, so that "red" or "all" does

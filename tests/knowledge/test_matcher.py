@@ -9,12 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from knowledge.load import default_catalog
-from knowledge.lookalikes import LookalikeFinder
 from knowledge.matcher import (
     JOINED_LETTERS,
     Finder,
     Finders,
     FinderSet,
+    SievedFinder,
     Text,
     later_words,
     literal_heads,
@@ -24,11 +24,11 @@ from knowledge.sides import SIDE_FINDERS
 from knowledge.slacktext import clean
 from tests.cases import OWN_CASES, read_cases
 
-# Lookalike clues keep only some of their pattern's matches on purpose (tests/knowledge/test_lookalikes.py).
+# Sieved clues keep only some of their pattern's matches on purpose (test_lookalikes.py, test_dates.py).
 FINDERS = [
     finder
     for finder in (*SIDE_FINDERS, *(f for article in default_catalog().articles for f in article.finders()))
-    if not isinstance(finder, LookalikeFinder)
+    if not isinstance(finder, SievedFinder)
 ]
 WORDS = sorted(
     {
