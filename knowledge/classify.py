@@ -235,7 +235,8 @@ def _closed(gate: Gate, text: Text, fixes: list[int]) -> bool:
     failure is fixed, as `_fixes` finds them."""
     spans = zip(text.entries, (*text.entries[1:], len(text.lower)), strict=True)
     last = max((start for start, end in spans if end - start >= _ACKNOWLEDGEMENT), default=0)
-    ends = [start for start, _ in _spans(gate.closings, text) if start >= last]
+    closings = _spans(gate.closings, text)
+    ends = [start for start, _ in closings if start >= last]
     passes = [start for start, _ in _unconditional(gate, text, _spans(gate.checks_pass, text))]
     moving = [start for start, _ in _spans(gate.under_way, text)]
     ends += [max(fix, at) for fix in [*fixes, *passes] for at in moving if abs(at - fix) <= _UNDER_WAY_REACH]
@@ -248,7 +249,9 @@ def _closed(gate: Gate, text: Text, fixes: list[int]) -> bool:
         for start, end in _spans(gate.unresolved, text)
         if not (_within(talk, start, end) or _conditional(gate, text, start))
     ]
-    after = [*(start for start, _ in _spans(gate.failure, text)), *going_on]
+    # a failure named in the closing itself ("no further 401s since") is the one it closes
+    failures = [start for start, end in _spans(gate.failure, text) if not _within(closings, start, end)]
+    after = [*failures, *going_on]
     return all(at <= closed_at for at in after)
 
 

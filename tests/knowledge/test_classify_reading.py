@@ -1804,3 +1804,75 @@ def test_a_case_study_of_an_old_401_is_talk() -> None:
         "The Initech migration two years ago hit DatabaseNotFoundException 401 on 150 synced users; clearing "
         "msExchMailboxGuid fixed it and everything moved. Turning it into a case study for our blog."
     ).matched
+
+
+@pytest.mark.parametrize(
+    ("report", "cause"),
+    [
+        ("批量导入的 CSV 里密码列错位了，很多用户填成了别人的密码，验证凭据一直 401", "wrong-credentials"),
+        (
+            "소스 관리자 계정에 조건부 액세스 정책 'MFA for admins'가 있습니다. "
+            "Security defaults(보안 기본값)는 꺼져 있어요. 그래도 401 Unauthorized 계속",
+            "mfa-required",
+        ),
+        (
+            "移行先 verify が 401 Unauthorized。テナント側で Basic 認証はオフです",
+            "modern-auth-not-configured",
+        ),
+        (
+            "the source admin re-typed the password from the customer's email, still 401 — Outlook had "
+            "turned the quotes in it into curly quotes",
+            "wrong-credentials",
+        ),
+        (
+            "tested the portal with the endpoint's password: rejected. the customer's admin then logged in "
+            "fine with a different password he hasn't shared yet, so verify still 401s",
+            "wrong-credentials",
+        ),
+    ],
+)
+def test_mangled_passwords_and_taken_back_defaults_name_their_cause(report: str, cause: str) -> None:
+    assert _top(report) == cause
+
+
+def test_an_unlicensed_premium_plan_is_no_missing_onedrive_licence() -> None:
+    ranked = [
+        cause.id
+        for cause in classify("target tenant has no CA policies and P1 not licensed, verify still 401").causes
+    ]
+    assert ranked[0] == "security-defaults"
+    assert "onedrive-not-provisioned" not in ranked[:3]
+
+
+def test_a_list_sorted_by_a_column_is_no_fix() -> None:
+    assert classify(
+        "a third of the users 401 on the target. sorted by creation date: all the failing ones were made "
+        "this morning"
+    ).matched
+
+
+def test_no_further_401s_since_closes_a_timeline() -> None:
+    timeline = (
+        "09:00 dest verify 401 on every user\n09:40 impersonation granted\n10:05 verify green, pass running"
+    )
+    assert not classify(f"{timeline}\nno further 401s since.").matched
+    assert classify(f"{timeline}\n11:30 401 again on the second batch").matched
+
+
+@pytest.mark.parametrize(
+    "chatter",
+    [
+        "移行案件の管理番号は 401-88213 です、控えておいてください",
+        "the Datto backup to the file server fails with 401 Unauthorized since IT rotated the share account "
+        "password",
+        "weekly copy to the NAS share gets 401 Unauthorized since the service account password rotation",
+    ],
+)
+def test_ids_starting_with_401_and_backup_products_are_not_answered(chatter: str) -> None:
+    assert not classify(chatter).matched
+
+
+def test_the_work_or_school_versus_personal_choice_is_the_account_picker() -> None:
+    diagnosis = classify("source admin sign-in asks: work or school account or personal account?")
+    assert diagnosis.matched
+    assert diagnosis.causes[0].id == "account-picker"
