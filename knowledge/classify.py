@@ -345,13 +345,27 @@ def _in_domain(article: Article, text: Text) -> bool:
 
 
 _PASTE_START = 3  # an unmistakable wording starting this near the top is the pasted error itself
+_WORD = re.compile(r"\w+")
+_STATUS_WORDS = re.compile(r"(?:https?|error|status|code)\Z")  # "HTTP 401", "Error 401", "status code 401"
 _DISMISS_REACH = 30  # how far after a clue a phrase taking it back ("both are off") may start
 
 
 def _opens_with_the_error(article: Article, text: Text) -> bool:
-    """Whether the message opens with an unmistakable error wording: a paste of the error, not talk of it."""
+    """Whether the message opens with an unmistakable error wording, at most behind a status line naming
+    the error ("HTTP 401 Unauthorized - Basic Auth Disabled"): a paste of the error, not talk of it."""
+    names = article.gate.names_the_error
     return any(
-        (match := finder.first(text)) is not None and match.start() <= _PASTE_START
+        (match := finder.first(text)) is not None
+        and (
+            match.start() <= _PASTE_START
+            or (
+                names is not None
+                and all(
+                    names.match(word) or _STATUS_WORDS.match(word)
+                    for word in _WORD.findall(text.lower, 0, match.start())
+                )
+            )
+        )
         for finder in article.gate.unmistakable
     )
 

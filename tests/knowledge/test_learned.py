@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from knowledge.classify import classify, default_classifier
+from knowledge.classify import Classifier, classify, default_classifier
 from knowledge.learned import READ_CHARS, SCALE, LearnedModel, features, pack, unpack
 from knowledge.load import CatalogError, load_catalog
 from tests.cases import TRAINING_CASES, cases_fingerprint
@@ -114,6 +114,26 @@ def test_a_message_the_phrases_accept_but_that_reads_as_talk_is_left_alone() -> 
     assert not diagnosis.matched
     assert any("Read as a whole, this is talk" in note for note in diagnosis.notes)
     assert classify("MigrationWiz 401 Unauthorized on verify for every mailbox since thursday").matched
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        "Basic Auth Disabled: MigrationWiz has detected that Basic Authentication is off",
+        "401 Unauthorized - Basic Auth Disabled: MigrationWiz has detected that Basic Authentication is off",
+        "HTTP 401 Unauthorized: DatabaseNotFoundException",
+        "401 - AADSTS50076 due to a configuration change made by your administrator",
+    ],
+)
+def test_the_reading_never_turns_away_the_pasted_error_itself(reading_file: Path, paste: str) -> None:
+    """A reading that takes every message for talk still lets a paste through, even behind words naming
+    the error; a failure merely told is turned away."""
+    document = json.loads(reading_file.read_text(encoding="utf-8"))
+    document["live_bias"] = -50.0
+    reading_file.write_text(json.dumps(document), encoding="utf-8")
+    sceptic = Classifier(load_catalog(reading_file.parent.parent))
+    assert sceptic(paste).matched
+    assert not sceptic(f"we keep talking about this one: {paste}").matched
 
 
 def test_the_reading_never_overrules_a_failure_said_to_go_on_or_put_to_the_bot() -> None:
