@@ -450,7 +450,7 @@ class _Denials:
         )
 
 
-_SENTENCE_END = re.compile(r"[.!?]\s+")
+_SENTENCE_END = re.compile(r"[.!?]\s+|。\s*")
 _SINGULAR = re.compile(r"(?:is|was)\b")  # a dismissal said of one thing ("... is disabled")
 _JOINT = re.compile(r"\s(?:and|but)\s|,\s")  # where a list or a second clause before it begins
 _SPEAKER = re.compile(r"[\w.-]{1,15}\s?:\s+")  # who speaks, in a pasted chat: "A: off", "Sam: pw changed?"

@@ -1876,3 +1876,38 @@ def test_the_work_or_school_versus_personal_choice_is_the_account_picker() -> No
     diagnosis = classify("source admin sign-in asks: work or school account or personal account?")
     assert diagnosis.matched
     assert diagnosis.causes[0].id == "account-picker"
+
+
+def test_verifies_that_now_fail_are_no_fix() -> None:
+    assert classify(
+        "customer switched per-user MFA on (old admin portal, status = Enforced) for the svc account late "
+        "yesterday afternoon. all verifies now fail 401."
+    ).matched
+    assert not classify("reset the svc password; all verifies now, closing").matched
+
+
+@pytest.mark.parametrize(
+    ("report", "cause"),
+    [
+        (
+            "移行先：「セキュリティの既定値群」が有効になっていました。条件付きアクセスはなし、ユーザーごとのMFAもオフ。"
+            "検証はまだ 401 です。",
+            "security-defaults",
+        ),
+        (
+            "源端 Exchange 线路很细，迁移时带宽一直跑满，手动测试凭据正常，大批量时报 401 Unauthorized",
+            "overutilized-server",
+        ),
+        (
+            "移行用アカウントは先月作成、「初回サインイン時にこのユーザーにパスワードの変更を要求する」が有効のまま。"
+            "移行先の検証で 401",
+            "password-change-required",
+        ),
+    ],
+)
+def test_a_cjk_full_stop_bounds_a_denial_and_wider_clues_name_their_cause(report: str, cause: str) -> None:
+    assert _top(report) == cause
+
+
+def test_credentials_said_to_be_invalid_a_few_words_on_are_a_failure() -> None:
+    assert classify("MW says the credentials for the target mailbox are invalid, what now?").matched
