@@ -389,13 +389,18 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
 
     The reading may answer a message whose failure the phrases could not place, or did not find in a message
     of this domain, if it says in some words that something fails, or one they took for talk about its own
-    failure when it is all but sure. It never turns away a message put to the bot directly, one that opens
+    failure when it is all but sure; never evidence alone ("OWA for the synced users shows the mailbox
+    list" reads much like a report). It never turns away a message put to the bot directly, one that opens
     with the pasted error, one that says the failure goes on ("still", "again"), or one with a failure mention
     past what it reads; one whose fixes, talk or other errors the phrases weighed already only when it is all
-    but sure.
+    but sure. Put to the bot directly, a message of this domain is a report of the failure by being asked.
     """
     verdict = _gate_verdict(article, text, asked)
     by_phrases = verdict in ("live", "goes on")
+    in_domain = verdict == "unsaid" and _in_domain(article, text)
+    if asked and in_domain:
+        notes.append("No words say what fails, but it was put to the bot as a 401 in this domain.")
+        return True
     if reading is None:
         return by_phrases
     if (
@@ -410,7 +415,7 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
         )
         return False
     if (
-        (verdict == "unplaced" or (verdict == "unsaid" and _in_domain(article, text)))
+        (verdict == "unplaced" or in_domain)
         and reading.live > _LEARNED_LIVE_ABOVE
         and _says_something_fails(article, text)
     ):
@@ -627,7 +632,8 @@ class Classifier:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         triggers = [f for a in catalog.articles for f in (*a.gate.unmistakable, *a.gate.failure)]
-        # Every catalog pattern starts with a literal, so a text holding none of the gate's cannot match.
+        # Every catalog pattern starts with a literal, so a text holding none of the gate's cannot match
+        # unless it was put to the bot directly.
         self._prefilter = Prefilter(triggers)
         self._order = {cause_id: index for index, cause_id in enumerate(catalog.causes)}
         self._finders = FinderSet(
@@ -635,8 +641,8 @@ class Classifier:
         )
 
     def may_match(self, text: str) -> bool:
-        """A cheap necessary condition for a match: a gate phrase's leading literal is in the text, and
-        a short one at a word start.
+        """A cheap necessary condition for a match of text not put to the bot directly: a gate phrase's
+        leading literal is in the text, and a short one at a word start.
 
         The text is first made what the matcher sees: compatibility forms folded (full-width letters),
         white space single ("Basic  Auth" across a line break) and underscores, which may be italics, spaces.
@@ -659,7 +665,7 @@ class Classifier:
             text = text[:MAX_ANALYSED_CHARS]
         if not text.strip():
             return Diagnosis(False, None, None, (), (*notes, "The text is empty."))
-        if not self.may_match(text):
+        if not (asked or self.may_match(text)):
             return Diagnosis(False, None, None, (), tuple(notes))
         cleaned = clean(text)
         plain = self._finders.prepare(Text(cleaned, entry_starts(cleaned)))

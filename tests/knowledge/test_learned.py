@@ -128,12 +128,35 @@ def test_a_message_the_phrases_accept_but_that_reads_as_talk_is_left_alone() -> 
 def test_the_reading_never_turns_away_the_pasted_error_itself(reading_file: Path, paste: str) -> None:
     """A reading that takes every message for talk still lets a paste through, even behind words naming
     the error; a failure merely told is turned away."""
-    document = json.loads(reading_file.read_text(encoding="utf-8"))
-    document["live_bias"] = -50.0
-    reading_file.write_text(json.dumps(document), encoding="utf-8")
-    sceptic = Classifier(load_catalog(reading_file.parent.parent))
+    sceptic = _reading_biased(reading_file, -50.0)
     assert sceptic(paste).matched
     assert not sceptic(f"we keep talking about this one: {paste}").matched
+
+
+def _reading_biased(reading_file: Path, live_bias: float) -> Classifier:
+    """A classifier whose learned reading leans as far as `live_bias` says, whatever the text."""
+    document = json.loads(reading_file.read_text(encoding="utf-8"))
+    document["live_bias"] = live_bias
+    reading_file.write_text(json.dumps(document), encoding="utf-8")
+    return Classifier(load_catalog(reading_file.parent.parent))
+
+
+EVIDENCE = "svc acct on the old exchange box has no impersonation role"
+
+
+def test_evidence_alone_is_answered_only_when_put_to_the_bot(reading_file: Path) -> None:
+    """No reading, however sure, makes evidence with no word of failure a live report in a channel:
+    positive states read much like reports ("OWA for the synced users shows the mailbox list"). Put to the
+    bot directly, evidence of this domain is a report by being asked, whatever the reading says."""
+    assert not _reading_biased(reading_file, 50.0)(EVIDENCE).matched
+    sceptic = _reading_biased(reading_file, -50.0)
+    diagnosis = sceptic(EVIDENCE, asked=True)
+    assert diagnosis.matched
+    assert diagnosis.causes[0].id == "insufficient-permissions"
+    assert any("put to the bot" in note for note in diagnosis.notes)
+    blocked = sceptic("src onedrive user left the company last year, sign-in blocked", asked=True)
+    assert blocked.causes[0].id == "onedrive-source-user"
+    assert not sceptic("what's for lunch today?", asked=True).matched
 
 
 def test_the_reading_never_overrules_a_failure_said_to_go_on_or_put_to_the_bot() -> None:
@@ -162,10 +185,9 @@ def test_a_bare_error_falls_back_to_how_common_each_cause_is() -> None:
         ),
     ],
 )
-def test_a_failure_no_phrase_knows_is_answered_but_evidence_alone_is_not(
+def test_a_failure_no_phrase_knows_is_answered_when_said_in_loose_words(
     evidence: str, failing: str, cause: str
 ) -> None:
-    assert not classify(evidence).matched  # names no failure: `matched` stays conservative
     diagnosis = classify(f"{evidence} {failing}")
     assert diagnosis.matched
     assert any("read as a whole it reads like one" in note for note in diagnosis.notes)
