@@ -1911,3 +1911,26 @@ def test_a_cjk_full_stop_bounds_a_denial_and_wider_clues_name_their_cause(report
 
 def test_credentials_said_to_be_invalid_a_few_words_on_are_a_failure() -> None:
     assert classify("MW says the credentials for the target mailbox are invalid, what now?").matched
+
+
+def test_a_credential_check_that_flaps_is_a_failure() -> None:
+    assert classify("old exchange 2010 source at 100% cpu every afternoon, verify creds flapping").matched
+
+
+def test_security_defaults_said_to_be_off_in_the_plural_are_taken_back() -> None:
+    ranked = classify(
+        "admin de origem: 2FA obrigatório via acesso condicional. Padrões de segurança estão desligados. "
+        "Verify dá 401"
+    ).causes
+    assert ranked[0].id == "mfa-required"
+    assert "security-defaults" not in [cause.id for cause in ranked[:2]]
+
+
+def test_nobody_changed_the_password_in_portuguese_takes_the_clue_back() -> None:
+    ranked = classify(
+        "Tudo funcionou no pre-stage há mais de duas semanas, agora todos os usuários do destino dão 401 "
+        "Unauthorized. Ninguém mudou senha, diz o cliente."
+    ).causes
+    assert ranked[0].id == "security-defaults"
+    wrong_password = next(cause for cause in ranked if cause.id == "wrong-credentials")
+    assert not any("mudou senha" in evidence for evidence in wrong_password.evidence)
