@@ -353,20 +353,18 @@ _DISMISS_REACH = 30  # how far after a clue a phrase taking it back ("both are o
 def _opens_with_the_error(article: Article, text: Text) -> bool:
     """Whether the message opens with an unmistakable error wording, at most behind a status line naming
     the error ("HTTP 401 Unauthorized - Basic Auth Disabled"): a paste of the error, not talk of it."""
-    names = article.gate.names_the_error
     return any(
         (match := finder.first(text)) is not None
-        and (
-            match.start() <= _PASTE_START
-            or (
-                names is not None
-                and all(
-                    names.match(word) or _STATUS_WORDS.match(word)
-                    for word in _WORD.findall(text.lower, 0, match.start())
-                )
-            )
-        )
+        and (match.start() <= _PASTE_START or _a_status_line(article, text, match.start()))
         for finder in article.gate.unmistakable
+    )
+
+
+def _a_status_line(article: Article, text: Text, end: int) -> bool:
+    """Whether every word before `end` names the error or its status ("HTTP 401 Unauthorized -")."""
+    names = article.gate.names_the_error
+    return names is not None and all(
+        names.match(word) or _STATUS_WORDS.match(word) for word in _WORD.findall(text.lower, 0, end)
     )
 
 
