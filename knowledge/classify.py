@@ -435,7 +435,8 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
 class _Denials:
     """Where the text takes clues back: a dismissal takes back the clues that end just before it in its
     sentence, negations end where one starts, and lists of what was ruled out, like questions answered with
-    a no, hold every clue named in them."""
+    a no, hold every clue named in them. A clue that names a lack is not taken back by its own negation, nor
+    by a dismissal behind that ("no impersonation assigned" says the right is missing)."""
 
     dismissals: Spans = ()  # each dismissal's reach: from where a clue it takes back may end, to its start
     negations: tuple[int, ...] = ()
@@ -446,11 +447,11 @@ class _Denials:
         return bool(self.dismissals or self.ruled_out or (negatable and self.negations))
 
     def deny(self, start: int, end: int, negatable: bool) -> bool:
-        return (
-            any(reach <= end <= at for reach, at in self.dismissals)
-            or (negatable and start in self.negations)
-            or any(begin <= start < stop for begin, stop in self.ruled_out)
-        )
+        if any(begin <= start < stop for begin, stop in self.ruled_out):
+            return True
+        if start in self.negations:
+            return negatable
+        return any(reach <= end <= at for reach, at in self.dismissals)
 
 
 _SENTENCE_END = re.compile(r"[.!?]\s+|。\s*")

@@ -1934,3 +1934,48 @@ def test_nobody_changed_the_password_in_portuguese_takes_the_clue_back() -> None
     assert ranked[0].id == "security-defaults"
     wrong_password = next(cause for cause in ranked if cause.id == "wrong-credentials")
     assert not any("mudou senha" in evidence for evidence in wrong_password.evidence)
+
+
+def test_a_right_said_to_be_missing_is_not_taken_back_by_the_state_word_after_it() -> None:
+    ranked = classify(
+        "Exchange 2013 on-prem source: svc account logs in fine but has no impersonation assigned. other "
+        "mailboxes 401"
+    ).causes
+    assert ranked[0].id == "insufficient-permissions"
+
+
+def test_impersonation_said_to_be_granted_still_takes_the_clue_back() -> None:
+    ranked = classify("source 401 on verify for every user, impersonation granted, confirmed").causes
+    assert ranked[0].id != "insufficient-permissions"
+
+
+def test_something_that_never_got_fixed_is_not_a_fix() -> None:
+    diagnosis = classify(
+        "the synced users on the target were stamped by AAD Connect and the mailbox GUID never got cleared. "
+        "verify gives 401 on all of them"
+    )
+    assert diagnosis.matched
+    assert diagnosis.causes[0].id == "entra-connect-mailbox"
+
+
+def test_a_checklist_line_that_clears_everything_it_names_takes_those_clues_back() -> None:
+    ranked = classify(
+        "10:15 helpdesk made the new migration admin on the destination and gave it GA\n"
+        "10:30 verify 401 on destination\n"
+        "11:00 password / MFA / sign-in prompts all checked\n"
+        "11:20 still 401"
+    ).causes
+    assert ranked[0].id == "new-account-provisioning"
+    assert "mfa-required" not in [cause.id for cause in ranked[:2]]
+
+
+def test_the_rest_of_a_batch_being_fine_does_not_take_a_clue_back() -> None:
+    ranked = classify(
+        "wrong password on the dest endpoint for 3 users, the others all fine. 401 on verify"
+    ).causes
+    assert ranked[0].id == "wrong-credentials"
+
+
+def test_a_credential_check_called_borked_is_a_failure() -> None:
+    assert classify("helpdesk reset the svc account pw on monday, dest verify borked since").matched
+    assert not classify("my laptop is borked again, working from my phone today").matched
