@@ -179,17 +179,21 @@ def _entry_end(text: Text, at: int) -> int:
 def _fixes(gate: Gate, text: Text, failures: list[int]) -> list[int]:
     """Where the text says the failure is fixed: a resolved phrase at its opening or in its first line, or
     one that no later failure mention follows ("verify green on both ... 4 June: 401" is a timeline, not a
-    fix; "no more 401s" or a room 401 is no failure mention); near the start, no later one in its own entry
-    ("update: all good now" above the quoted thread); and not one said under a condition ("resume only after
-    verify is green", "in case it starts working again"). `failures` are where the failure mentions that
-    no room or count disowns start."""
+    fix; "no more 401s" or a room 401 is no failure mention) nor words right behind it saying the failure goes
+    on ("verify passed; today verify fails"); near the start, no later one in its own entry ("update: all good
+    now" above the quoted thread); and not one said under a condition ("resume only after verify is green",
+    "in case it starts working again"). `failures` are where the failure mentions that no room or count
+    disowns start."""
     said = _unconditional(gate, text, sorted(_spans(gate.resolved, text) + _spans(gate.closings, text)))
     if not said:
         return []
+    going_on = _going_on(gate, text)
 
     def followed(start: int, end: int) -> bool:
         stop = _entry_end(text, start) if start < _FRAME else len(text.lower)
-        return any(end + _LATER < at < stop for at in failures)
+        return any(end + _LATER < at < stop for at in failures) or any(
+            end <= at <= end + _LATER for at in going_on
+        )
 
     return [
         start
@@ -199,9 +203,9 @@ def _fixes(gate: Gate, text: Text, failures: list[int]) -> list[int]:
     ]
 
 
-_CONTRAST = re.compile(
-    r"[^.!?\n]{0,40}?\b(?:but|yet|however|though|except|aber|mais|pero|mas|ma|maar|men)\b([^.!?\n]{0,80})"
-)
+_BUT = r"[^.!?\n]{0,40}?\b(?:but|yet|however|though|except|aber|mais|pero|mas|ma|maar|men)\b"
+_CONTRAST = re.compile(_BUT + r"([^.!?\n]{0,80})")
+_CONTRAST_TO_SENTENCE_END = re.compile(_BUT + r"([^.!?\n]*)")
 
 
 def _contradicted(text: Text, end: int, failures: list[int]) -> bool:
@@ -209,6 +213,13 @@ def _contradicted(text: Text, end: int, failures: list[int]) -> bool:
     the admin center, but MigrationWiz 401s on them"). `failures` are where failure mentions start."""
     contrast = _CONTRAST.match(text.lower, end)
     return contrast is not None and any(contrast.start(1) <= at < contrast.end(1) for at in failures)
+
+
+def _answered_by_a_clue(text: Text, end: int, clues: list[int]) -> bool:
+    """Whether a "but" soon after a claim against a cause leads, in its sentence, to a clue for it
+    ("customer swears MFA is off, but signing in asks for the Authenticator")."""
+    contrast = _CONTRAST_TO_SENTENCE_END.match(text.lower, end)
+    return contrast is not None and any(contrast.start(1) <= at < contrast.end(1) for at in clues)
 
 
 def _unconditional(gate: Gate, text: Text, said: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -243,16 +254,21 @@ def _closed(gate: Gate, text: Text, fixes: list[int]) -> bool:
     if not ends:
         return False
     closed_at = max(ends)
-    talk = _spans(gate.talk, text)  # "so we don't see this one again" does not reopen the case
-    going_on = [
+    # a failure named in the closing itself ("no further 401s since") is the one it closes
+    failures = [start for start, end in _spans(gate.failure, text) if not _within(closings, start, end)]
+    after = [*failures, *_going_on(gate, text)]
+    return all(at <= closed_at for at in after)
+
+
+def _going_on(gate: Gate, text: Text) -> list[int]:
+    """Where words say the failure goes on ("still 401", "today verify fails"), outside talk ("so we don't
+    see this one again") and conditions ("unless it flares up again")."""
+    talk = _spans(gate.talk, text)
+    return [
         start
         for start, end in _spans(gate.unresolved, text)
         if not (_within(talk, start, end) or _conditional(gate, text, start))
     ]
-    # a failure named in the closing itself ("no further 401s since") is the one it closes
-    failures = [start for start, end in _spans(gate.failure, text) if not _within(closings, start, end)]
-    after = [*failures, *going_on]
-    return all(at <= closed_at for at in after)
 
 
 _QUOTATION = re.compile(r'"[^"\n]{1,300}"|“[^”\n]{1,300}”|「[^」\n]{1,300}」|«[^»\n]{1,300}»')
@@ -577,7 +593,7 @@ def _rank(
     taken_back = False  # whether the text denies a clue to the cause
     claims: list[tuple[float, re.Match[str], str]] = []
     explanation: re.Match[str] | None = None  # a clue saying why the claims against the cause hold
-    earliest_for, latest_for = len(text.lower), -1  # where the first and the last clue for the cause start
+    clues_for: list[int] = []  # where the clues for the cause start
     absent = text.ruled_out  # most clues cannot start anywhere in the text: skip them without a call
     for signal in cause.signals:
         if signal.finder in absent or (signal.side is not None and signal.side != endpoint):
@@ -593,7 +609,7 @@ def _rank(
             explanation = explanation or match
         if signal.weight >= 0:
             doubt *= 1.0 - signal.weight
-            earliest_for, latest_for = min(earliest_for, match.start()), max(latest_for, match.start())
+            clues_for.append(match.start())
         else:
             damping *= 1.0 + signal.weight
         evidence.append(f"'{_snippet(text, *match.span())}': {signal.because}")
@@ -602,9 +618,13 @@ def _rank(
         entry = _entry_index(text, match.start())
         if explanation is not None:
             evidence.append(f"{said}, but '{_snippet(text, *explanation.span())}' says why")
-        elif _entry_index(text, latest_for) > entry:
+        elif _entry_index(text, max(clues_for, default=-1)) > entry:
             evidence.append(f"{said}, but a later reply points back to it")
-        elif _entry_index(text, earliest_for) < entry and any(at >= text.entries[entry - 1] for at in fixes):
+        elif _answered_by_a_clue(text, match.end(), clues_for):
+            evidence.append(f"{said}, but what follows it points back to the cause")
+        elif _entry_index(text, min(clues_for, default=len(text.lower))) < entry and any(
+            at >= text.entries[entry - 1] for at in fixes
+        ):
             evidence.append(f"{said}, but that is the fix, after earlier replies pointed at it")
         else:
             damping *= 1.0 + weight
@@ -621,7 +641,9 @@ def _rank(
         score *= _OFF_SIDE_FACTOR
         evidence.append(f"usually seen on the {' or '.join(cause.sides)} side, and this is the {endpoint}")
     # a cause the text takes back or argues against ("no MFA on it") gets no learned vote
-    score = (score + weight * (0.0 if taken_back or damping < 1.0 else chance)) / (1.0 + weight)
+    score = (score + weight * (0.0 if (taken_back and doubt == 1.0) or damping < 1.0 else chance)) / (
+        1.0 + weight
+    )
     return RankedCause(cause.id, score, tuple(evidence), from_text=doubt < 1.0)
 
 

@@ -3,10 +3,25 @@ outright over one described, and other HTTP errors told in MigrationWiz's words.
 
 from __future__ import annotations
 
+import shutil
+from importlib.resources import files
+from pathlib import Path
+
 import pytest
 
-from knowledge.classify import classify, default_classifier
+from knowledge.classify import Classifier, classify, default_classifier
+from knowledge.load import load_catalog
 from knowledge.model import RankedCause
+
+
+@pytest.fixture(scope="module")
+def by_phrases(tmp_path_factory: pytest.TempPathFactory) -> Classifier:
+    """The classifier without its learned reading: what the catalog's phrases alone make of a text."""
+    catalog = tmp_path_factory.mktemp("phrases") / "catalog"
+    shutil.copytree(Path(str(files("knowledge") / "catalog")), catalog)
+    for reading in catalog.glob("*/reading.json"):
+        reading.unlink()
+    return Classifier(load_catalog(catalog))
 
 
 def _top(text: str) -> str:
@@ -1979,3 +1994,76 @@ def test_the_rest_of_a_batch_being_fine_does_not_take_a_clue_back() -> None:
 def test_a_credential_check_called_borked_is_a_failure() -> None:
     assert classify("helpdesk reset the svc account pw on monday, dest verify borked since").matched
     assert not classify("my laptop is borked again, working from my phone today").matched
+
+
+def test_a_pass_followed_at_once_by_words_of_the_failure_going_on_is_no_fix(
+    by_phrases: Classifier,
+) -> None:
+    diagnosis = by_phrases(
+        '12 days ago the admin pressed "Skip for now (14 days until this is required)" on the security info '
+        "prompt and verify passed; today verify fails with 401 for every destination user"
+    )
+    assert diagnosis.matched
+    assert diagnosis.causes[0].id == "security-defaults"
+
+
+def test_a_customer_claim_that_a_but_answers_with_a_clue_does_not_hold_the_cause_down() -> None:
+    ranked = classify(
+        "The customer insists MFA is disabled, but signing in as the destination admin pops a request to "
+        "approve it in the Authenticator app. Verify gives 401."
+    ).causes
+    assert ranked[0].id == "mfa-required"
+
+
+def test_the_domain_password_age_attributes_point_at_an_expired_password(by_phrases: Classifier) -> None:
+    ranked = by_phrases(
+        "source svc account: pwdLastSet is 14 March, the domain maxPasswordAge is 90 days and today is "
+        "20 June. 401 on source verify since this morning"
+    ).causes
+    assert ranked[0].id == "password-change-required"
+
+
+def test_an_admin_that_opens_only_its_own_mailbox_lacks_rights_to_the_others(by_phrases: Classifier) -> None:
+    ranked = by_phrases(
+        "target EXO: the connectivity test with the admin creds works against the admin's own mailbox; "
+        "pointed at a user's mailbox it's 401"
+    ).causes
+    assert ranked[0].id == "insufficient-permissions"
+    assert any("own mailbox" in evidence for evidence in ranked[0].evidence)
+
+
+def test_a_note_said_not_to_be_a_live_case_is_not_answered(by_phrases: Classifier) -> None:
+    assert not by_phrases(
+        "AADSTS50126 keeps coming up with trainees, worth a line in the wiki. Not a live case."
+    ).matched
+
+
+def test_a_story_of_last_years_project_is_not_answered(by_phrases: Classifier) -> None:
+    assert not by_phrases(
+        "last year's Contoso project had the DatabaseNotFoundException 401 for a month, hope the synced "
+        "users behave this time"
+    ).matched
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "401 su tutte le mailbox di destinazione da ieri. L'admin ha saltato la registrazione MFA al primo "
+        "login, due settimane fa.",
+        "401 en todos los buzones de destino desde ayer. El admin omitió la configuración de MFA en su "
+        "primer inicio de sesión, hace dos semanas.",
+    ],
+)
+def test_a_skipped_mfa_set_up_told_in_italian_or_spanish_points_at_security_defaults(
+    by_phrases: Classifier, text: str
+) -> None:
+    top = by_phrases(text).causes[0]
+    assert top.id == "security-defaults"
+    assert any("the admin could skip the MFA set-up" in evidence for evidence in top.evidence)
+
+
+def test_a_role_taken_from_the_admin_told_in_japanese_points_at_permissions() -> None:
+    ranked = classify(
+        "移行アカウントから全体管理者のロールが削除されていました。ソース側で 401 が出ます。"
+    ).causes
+    assert ranked[0].id == "insufficient-permissions"
