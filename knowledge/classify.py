@@ -261,9 +261,9 @@ def _closed(gate: Gate, text: Text, fixes: list[int]) -> bool:
 
 
 def _going_on(gate: Gate, text: Text) -> list[int]:
-    """Where words say the failure goes on ("still 401", "today verify fails"), outside talk ("so we don't
-    see this one again") and conditions ("unless it flares up again")."""
-    talk = _spans(gate.talk, text)
+    """Where words say the failure goes on ("still 401", "today verify fails"), outside talk and asides ("so
+    we don't see this one again") and conditions ("unless it flares up again")."""
+    talk = _spans(gate.talk, text) + _spans(gate.asides, text)
     return [
         start
         for start, end in _spans(gate.unresolved, text)
@@ -473,14 +473,15 @@ class _Denials:
 _SENTENCE_END = re.compile(r"[.!?]\s+|。\s*")
 _SINGULAR = re.compile(r"(?:is|was)\b")  # a dismissal said of one thing ("... is disabled")
 _JOINT = re.compile(r"\s(?:and|but)\s|,\s")  # where a list or a second clause before it begins
+_OPEN_ASIDE = re.compile(r"[(（][^()（）]*\Z")  # a bracket still open where a dismissal starts
 _SPEAKER = re.compile(r"[\w.-]{1,15}\s?:\s+")  # who speaks, in a pasted chat: "A: off", "Sam: pw changed?"
 
 
 def _dismissal_reach(article: Article, text: Text, at: int) -> tuple[int, int]:
-    """How far back a dismissal starting at `at` reaches: _DISMISS_REACH, not past its sentence's start,
-    but into a question it answers straight away ("security defaults? off", "B: MFA? A: off"), from where
-    whoever asked it began; unless that question asks what the account holds ("is the admin a site
-    collection admin? no"): then it takes nothing back."""
+    """How far back a dismissal starting at `at` reaches: _DISMISS_REACH, not past its sentence's start
+    nor out of a bracket it stands in, but into a question it answers straight away ("security defaults?
+    off", "B: MFA? A: off"), from where whoever asked it began; unless that question asks what the account
+    holds ("is the admin a site collection admin? no"): then it takes nothing back."""
     reach = max(0, at - _DISMISS_REACH)
     ends = []
     for match in _SENTENCE_END.finditer(text.lower, reach, at):
@@ -493,6 +494,9 @@ def _dismissal_reach(article: Article, text: Text, at: int) -> tuple[int, int]:
             ends.extend(speaker.start() for speaker in _SPEAKER.finditer(text.lower, reach, match.start()))
     if _SINGULAR.match(text.lower, at):  # "no CA policy and per-user MFA is disabled": MFA alone
         ends.extend(joint.end() for joint in _JOINT.finditer(text.lower, reach, at))
+    aside = _OPEN_ASIDE.search(text.lower, reach, at)  # "MFA required (security defaults off)"
+    if aside:
+        ends.append(aside.start() + 1)
     return max(reach, *ends, text.entries[_entry_index(text, at) - 1]), at
 
 

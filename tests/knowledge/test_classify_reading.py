@@ -2067,3 +2067,43 @@ def test_a_role_taken_from_the_admin_told_in_japanese_points_at_permissions() ->
         "移行アカウントから全体管理者のロールが削除されていました。ソース側で 401 が出ます。"
     ).causes
     assert ranked[0].id == "insufficient-permissions"
+
+
+def test_an_again_in_an_aside_does_not_reopen_a_case_that_ended_well(by_phrases: Classifier) -> None:
+    assert not by_phrases(
+        "Northwind, where it landed: Monday the source threw 401 for everyone; Tuesday we found the svc "
+        "account lacked impersonation and assigned it; Wednesday verify green and the migration running. "
+        "Writing it down so the next on-call doesn't dig into it again."
+    ).matched
+
+
+def test_security_defaults_said_to_be_off_in_chinese_are_taken_back(by_phrases: Classifier) -> None:
+    ranked = by_phrases(
+        "源租户管理员登录时要求 MFA（安全默认值是关着的，是条件访问策略要求的），验证源凭据 401"
+    ).causes
+    assert ranked[0].id == "mfa-required"
+    assert "security-defaults" not in [cause.id for cause in ranked[:2]]
+
+
+def test_a_dismissal_inside_brackets_takes_back_only_what_the_brackets_hold(by_phrases: Classifier) -> None:
+    ranked = by_phrases(
+        "dest admin gets an MFA prompt (security defaults are off, checked) and verify says 401"
+    ).causes
+    assert ranked[0].id == "mfa-required"
+    assert "security-defaults" not in [cause.id for cause in ranked[:2]]
+
+
+def test_users_shown_green_in_the_admin_center_are_no_fix(by_phrases: Classifier) -> None:
+    diagnosis = by_phrases(
+        "- admin center shows all 40 users green and licensed\n- users made 2 hours ago\n"
+        "- MigrationWiz verify on the destination: 401 Unauthorized for every one"
+    )
+    assert diagnosis.matched
+    assert diagnosis.causes[0].id == "new-account-provisioning"
+
+
+def test_an_also_for_the_record_adds_to_the_report_rather_than_making_it_talk(by_phrases: Classifier) -> None:
+    assert by_phrases(
+        "verify 401 on the destination for every user, the accounts were made this morning. Also for the "
+        "record: Get-Mailbox works for them."
+    ).matched
