@@ -199,27 +199,27 @@ def _fixes(gate: Gate, text: Text, failures: list[int]) -> list[int]:
         start
         for start, end in said
         if (start < max(_OPENING, min(text.headline_end, _FRAME)) or not followed(start, end))
-        and not _contradicted(text, end, failures)
+        and not _after_a_but(text, end, failures, _FIX_CONTRAST_REACH)
     ]
 
 
-_BUT = r"[^.!?\n]{0,40}?\b(?:but|yet|however|though|except|aber|mais|pero|mas|ma|maar|men)\b"
-_CONTRAST = re.compile(_BUT + r"([^.!?\n]{0,80})")
-_CONTRAST_TO_SENTENCE_END = re.compile(_BUT + r"([^.!?\n]*)")
+_CONTRAST = re.compile(
+    r"[^.!?\n]{0,40}?\b(?:but|yet|however|though|except|aber|mais|pero|mas|ma|maar|men)\b([^.!?\n]*)"
+)
+_FIX_CONTRAST_REACH = 80  # how far past its "but" a failure mention gainsays a fix
 
 
-def _contradicted(text: Text, end: int, failures: list[int]) -> bool:
-    """Whether a "but" soon after a fix, in its sentence, names the failure going on ("all mailboxes green in
-    the admin center, but MigrationWiz 401s on them"). `failures` are where failure mentions start."""
+def _after_a_but(text: Text, end: int, places: list[int], reach: int | None = None) -> bool:
+    """Whether a "but" soon after `end` leads, in its sentence (and within `reach` of it), to one of
+    `places`: a fix gainsaid by a failure going on ("all mailboxes green in the admin center, but
+    MigrationWiz 401s on them"), or a claim against a cause answered by a clue for it ("customer swears
+    MFA is off, but signing in asks for the Authenticator")."""
     contrast = _CONTRAST.match(text.lower, end)
-    return contrast is not None and any(contrast.start(1) <= at < contrast.end(1) for at in failures)
-
-
-def _answered_by_a_clue(text: Text, end: int, clues: list[int]) -> bool:
-    """Whether a "but" soon after a claim against a cause leads, in its sentence, to a clue for it
-    ("customer swears MFA is off, but signing in asks for the Authenticator")."""
-    contrast = _CONTRAST_TO_SENTENCE_END.match(text.lower, end)
-    return contrast is not None and any(contrast.start(1) <= at < contrast.end(1) for at in clues)
+    if contrast is None:
+        return False
+    begin, stop = contrast.span(1)
+    stop = stop if reach is None else min(stop, begin + reach)
+    return any(begin <= at < stop for at in places)
 
 
 def _unconditional(gate: Gate, text: Text, said: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -624,7 +624,7 @@ def _rank(
             evidence.append(f"{said}, but '{_snippet(text, *explanation.span())}' says why")
         elif _entry_index(text, max(clues_for, default=-1)) > entry:
             evidence.append(f"{said}, but a later reply points back to it")
-        elif _answered_by_a_clue(text, match.end(), clues_for):
+        elif _after_a_but(text, match.end(), clues_for):
             evidence.append(f"{said}, but what follows it points back to the cause")
         elif _entry_index(text, min(clues_for, default=len(text.lower))) < entry and any(
             at >= text.entries[entry - 1] for at in fixes
@@ -644,10 +644,9 @@ def _rank(
     if endpoint is not None and endpoint not in cause.sides:
         score *= _OFF_SIDE_FACTOR
         evidence.append(f"usually seen on the {' or '.join(cause.sides)} side, and this is the {endpoint}")
-    # a cause the text takes back or argues against ("no MFA on it") gets no learned vote
-    score = (score + weight * (0.0 if (taken_back and doubt == 1.0) or damping < 1.0 else chance)) / (
-        1.0 + weight
-    )
+    # a cause whose clues the text all takes back, or argues against ("no MFA on it"), gets no learned vote
+    vote = 0.0 if (taken_back and doubt == 1.0) or damping < 1.0 else chance
+    score = (score + weight * vote) / (1.0 + weight)
     return RankedCause(cause.id, score, tuple(evidence), from_text=doubt < 1.0)
 
 
