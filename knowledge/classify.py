@@ -271,7 +271,11 @@ def _going_on(gate: Gate, text: Text) -> list[int]:
     ]
 
 
-_QUOTATION = re.compile(r'"[^"\n]{1,300}"|“[^”\n]{1,300}”|「[^」\n]{1,300}」|«[^»\n]{1,300}»')
+_QUOTATION = re.compile(
+    r'"[^"\n]{1,300}"|“[^”\n]{1,300}”|「[^」\n]{1,300}」|«[^»\n]{1,300}»'
+    # single quotes, told from apostrophes ("don't", "users'") by what stands around them
+    r"|(?<!\w)'(?=\S)[^\n]{1,300}?(?<=\S)'(?!\w)|‘[^\n]{1,300}?’(?!\w)"
+)
 
 
 def _quotations(text: Text) -> Spans:

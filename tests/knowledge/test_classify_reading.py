@@ -2107,3 +2107,15 @@ def test_an_also_for_the_record_adds_to_the_report_rather_than_making_it_talk(by
         "verify 401 on the destination for every user, the accounts were made this morning. Also for the "
         "record: Get-Mailbox works for them."
     ).matched
+
+
+def test_a_single_quoted_question_in_a_macro_request_does_not_say_the_failure_goes_on(
+    by_phrases: Classifier,
+) -> None:
+    question = "'why does MigrationWiz keep throwing 401 Unauthorized at our admin'"
+    request = f"If a client asks {question}, what's the stock answer? for the zendesk macro"
+    assert not by_phrases(request).matched
+    assert by_phrases(f"Customer wrote {question} and it's been failing since noon").matched
+    # apostrophes quote nothing
+    unquoted = "Post-mortem isn't written: the customer's MigrationWiz verify still 401s today, can't wait"
+    assert by_phrases(unquoted).matched
