@@ -2119,3 +2119,36 @@ def test_a_single_quoted_question_in_a_macro_request_does_not_say_the_failure_go
     # apostrophes quote nothing
     unquoted = "Post-mortem isn't written: the customer's MigrationWiz verify still 401s today, can't wait"
     assert by_phrases(unquoted).matched
+
+
+@pytest.mark.parametrize(
+    "removed",
+    [
+        "Na audycie usunięto rolę administratora globalnego z konta migracji; MigrationWiz verify 401",
+        "Global admin-rollen togs bort från migreringskontot i fredags, nu 401 i MigrationWiz på källan",
+    ],
+)
+def test_an_admin_role_taken_away_in_polish_or_swedish_names_missing_rights(removed: str) -> None:
+    assert _top(removed) == "insufficient-permissions"
+
+
+def test_a_timeline_ending_on_a_wait_is_still_open() -> None:
+    timeline = (
+        "Incident notes, Fabrikam target\n08:00 security published a CA policy requiring MFA for all apps\n"
+        "08:20 every target user 401 since the overnight pass\n08:40 the migration account is not excluded\n"
+        "09:00 asked their identity team to exclude it"
+    )
+    assert classify(f"{timeline}, pending").matched
+    assert classify(f"{timeline}; waiting").matched
+    assert not classify(f"{timeline}; excluded at 10:00, verify green, pass running. Nothing pending").matched
+
+
+def test_a_pull_request_to_the_kb_quoting_the_error_is_talk(by_phrases: Classifier) -> None:
+    assert not by_phrases(
+        "PR for the KB: a screenshot of the Basic Auth Disabled variant of the 401 and of the defaults blade"
+    ).matched
+
+
+def test_an_auth_err_is_a_failure() -> None:
+    assert classify("helpdesk reset the svc pw monday, auth err on dest since").matched
+    assert not classify("helpdesk reset the svc pw monday, all good on dest since").matched
