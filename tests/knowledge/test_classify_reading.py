@@ -2152,3 +2152,15 @@ def test_a_pull_request_to_the_kb_quoting_the_error_is_talk(by_phrases: Classifi
 def test_an_auth_err_is_a_failure() -> None:
     assert classify("helpdesk reset the svc pw monday, auth err on dest since").matched
     assert not classify("helpdesk reset the svc pw monday, all good on dest since").matched
+
+
+def test_a_draft_faq_quoting_the_error_is_talk(by_phrases: Classifier) -> None:
+    assert not by_phrases(
+        "Draft customer FAQ, thoughts welcome:\n> Q: Why does MigrationWiz show 401 Unauthorized when "
+        "verifying credentials?\n> A: the tool couldn't sign in with the credentials in your endpoint."
+    ).matched
+
+
+def test_an_account_that_is_not_an_exchange_admin_lacks_rights(by_phrases: Classifier) -> None:
+    ranked = by_phrases("OWA ok, no MFA, the account isn't an Exchange admin on the source. still 401").causes
+    assert ranked[0].id == "insufficient-permissions"
