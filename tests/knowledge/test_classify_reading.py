@@ -2164,3 +2164,12 @@ def test_a_draft_faq_quoting_the_error_is_talk(by_phrases: Classifier) -> None:
 def test_an_account_that_is_not_an_exchange_admin_lacks_rights(by_phrases: Classifier) -> None:
     ranked = by_phrases("OWA ok, no MFA, the account isn't an Exchange admin on the source. still 401").causes
     assert ranked[0].id == "insufficient-permissions"
+
+
+def test_an_impatient_customer_makes_a_question_a_live_case() -> None:
+    question = (
+        "how long should we wait after licensing before MigrationWiz stops throwing 401 for brand new "
+        "mailboxes?"
+    )
+    assert classify(f"{question} customer is impatient").matched
+    assert not classify(f"Docs question: {question} nothing failing right now").matched
