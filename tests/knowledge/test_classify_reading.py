@@ -2173,3 +2173,20 @@ def test_an_impatient_customer_makes_a_question_a_live_case() -> None:
     )
     assert classify(f"{question} customer is impatient").matched
     assert not classify(f"Docs question: {question} nothing failing right now").matched
+
+
+def test_a_joke_about_the_error_is_talk(by_phrases: Classifier) -> None:
+    assert not by_phrases(
+        "why did the MigrationWiz admin cross the road? it got 401'd on the other side"
+    ).matched
+    assert not by_phrases(
+        "knock knock. who's there? MigrationWiz. MigrationWiz who? 401 Unauthorized"
+    ).matched
+
+
+def test_a_skipped_action_required_screen_points_at_security_defaults(by_phrases: Classifier) -> None:
+    ranked = by_phrases(
+        "every source user fails verify with 401 since this morning. the admin remembers skipping an "
+        "'action required' screen at kickoff"
+    ).causes
+    assert ranked[0].id == "security-defaults"
