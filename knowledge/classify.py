@@ -365,6 +365,8 @@ def _in_domain(article: Article, text: Text) -> bool:
 
 
 _PASTE_START = 3  # an unmistakable wording starting this near the top is the pasted error itself
+# a paste cut short may open mid-word ("fied do not have"); one opening on a quotation mark quotes it
+_CUT_WORD = re.compile(r"[^\w\"'“«「]{0,3}(?:\w{1,20}\s+)?")
 _WORD = re.compile(r"\w+")
 _STATUS_WORDS = re.compile(r"(?:https?|error|status|code)\Z")  # "HTTP 401", "Error 401", "status code 401"
 _DISMISS_REACH = 30  # how far after a clue a phrase taking it back ("both are off") may start
@@ -372,11 +374,17 @@ _DISMISS_REACH = 30  # how far after a clue a phrase taking it back ("both are o
 
 def _opens_with_the_error(article: Article, text: Text) -> bool:
     """Whether the message opens with an unmistakable error wording, at most behind a status line naming
-    the error ("HTTP 401 Unauthorized - Basic Auth Disabled"): a paste of the error, not talk of it."""
+    the error ("HTTP 401 Unauthorized - Basic Auth Disabled"), or with the error's stock wording cut short
+    ("do not have access to the configured mailbox, or ..."): a paste of the error, not talk of it."""
+    stock = (finder for form in article.forms for finder in form.boilerplate)
     return any(
         (match := finder.first(text)) is not None
         and (match.start() <= _PASTE_START or _a_status_line(article, text, match.start()))
         for finder in article.gate.unmistakable
+    ) or any(
+        (match := finder.first(text)) is not None
+        and _CUT_WORD.fullmatch(text.lower, 0, match.start()) is not None
+        for finder in stock
     )
 
 
