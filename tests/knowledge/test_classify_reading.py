@@ -2190,3 +2190,18 @@ def test_a_skipped_action_required_screen_points_at_security_defaults(by_phrases
         "'action required' screen at kickoff"
     ).causes
     assert ranked[0].id == "security-defaults"
+
+
+def test_asking_for_a_setting_so_it_works_again_is_no_fix(by_phrases: Classifier) -> None:
+    assert by_phrases(
+        "Customer mail: we switched off basic authentication last month and since yesterday your tool says "
+        "Basic Authentication is not enabled. Is there a setting you can flip so it works again?"
+    ).matched
+
+
+def test_licences_pulled_from_source_users_point_at_the_source_onedrive_user(by_phrases: Classifier) -> None:
+    ranked = by_phrases(
+        "source tenant pulled licenses from 25 users last month, before we copied their OneDrives; those "
+        "25 are 401 on the source"
+    ).causes
+    assert ranked[0].id == "onedrive-source-user"
