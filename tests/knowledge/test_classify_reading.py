@@ -2205,3 +2205,31 @@ def test_licences_pulled_from_source_users_point_at_the_source_onedrive_user(by_
         "25 are 401 on the source"
     ).causes
     assert ranked[0].id == "onedrive-source-user"
+
+
+def test_a_wrong_tenant_id_in_the_project_points_at_modern_auth(by_phrases: Classifier) -> None:
+    ranked = by_phrases(
+        "verify 401 on the source, sign-in log says AADSTS90002 tenant not found: the tenant ID we typed "
+        "into the project is wrong, it misses an m"
+    ).causes
+    assert ranked[0].id == "modern-auth-not-configured"
+
+
+def test_asking_for_the_canned_answer_in_a_live_relay_is_still_a_report(by_phrases: Classifier) -> None:
+    assert by_phrases(
+        "Relaying from the ticket: our old tenant is the one failing, MigrationWiz says Basic Authentication "
+        "is not enabled. What's our canned answer these days?"
+    ).matched
+
+
+def test_a_security_defaults_policy_in_the_sign_in_log_names_it(by_phrases: Classifier) -> None:
+    log = "sign-in log: Interrupted, security defaults policy requires MFA registration"
+    ranked = by_phrases(f"{log}. mw 401").causes
+    assert ranked[0].id == "security-defaults"
+
+
+def test_something_breaking_the_credential_check_is_a_failure() -> None:
+    assert classify(
+        "'Pick an account' pops every time for the dest global admin. that's what's breaking the mw "
+        "creds check?"
+    ).matched
