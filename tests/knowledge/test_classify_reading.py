@@ -2143,27 +2143,9 @@ def test_a_timeline_ending_on_a_wait_is_still_open() -> None:
     assert not classify(f"{timeline}; excluded at 10:00, verify green, pass running. Nothing pending").matched
 
 
-def test_a_pull_request_to_the_kb_quoting_the_error_is_talk(by_phrases: Classifier) -> None:
-    assert not by_phrases(
-        "PR for the KB: a screenshot of the Basic Auth Disabled variant of the 401 and of the defaults blade"
-    ).matched
-
-
 def test_an_auth_err_is_a_failure() -> None:
     assert classify("helpdesk reset the svc pw monday, auth err on dest since").matched
     assert not classify("helpdesk reset the svc pw monday, all good on dest since").matched
-
-
-def test_a_draft_faq_quoting_the_error_is_talk(by_phrases: Classifier) -> None:
-    assert not by_phrases(
-        "Draft customer FAQ, thoughts welcome:\n> Q: Why does MigrationWiz show 401 Unauthorized when "
-        "verifying credentials?\n> A: the tool couldn't sign in with the credentials in your endpoint."
-    ).matched
-
-
-def test_an_account_that_is_not_an_exchange_admin_lacks_rights(by_phrases: Classifier) -> None:
-    ranked = by_phrases("OWA ok, no MFA, the account isn't an Exchange admin on the source. still 401").causes
-    assert ranked[0].id == "insufficient-permissions"
 
 
 def test_an_impatient_customer_makes_a_question_a_live_case() -> None:
@@ -2175,61 +2157,78 @@ def test_an_impatient_customer_makes_a_question_a_live_case() -> None:
     assert not classify(f"Docs question: {question} nothing failing right now").matched
 
 
-def test_a_joke_about_the_error_is_talk(by_phrases: Classifier) -> None:
-    assert not by_phrases(
-        "why did the MigrationWiz admin cross the road? it got 401'd on the other side"
-    ).matched
-    assert not by_phrases(
-        "knock knock. who's there? MigrationWiz. MigrationWiz who? 401 Unauthorized"
-    ).matched
-
-
-def test_a_skipped_action_required_screen_points_at_security_defaults(by_phrases: Classifier) -> None:
-    ranked = by_phrases(
-        "every source user fails verify with 401 since this morning. the admin remembers skipping an "
-        "'action required' screen at kickoff"
-    ).causes
-    assert ranked[0].id == "security-defaults"
-
-
-def test_asking_for_a_setting_so_it_works_again_is_no_fix(by_phrases: Classifier) -> None:
-    assert by_phrases(
-        "Customer mail: we switched off basic authentication last month and since yesterday your tool says "
-        "Basic Authentication is not enabled. Is there a setting you can flip so it works again?"
-    ).matched
-
-
-def test_licences_pulled_from_source_users_point_at_the_source_onedrive_user(by_phrases: Classifier) -> None:
-    ranked = by_phrases(
-        "source tenant pulled licenses from 25 users last month, before we copied their OneDrives; those "
-        "25 are 401 on the source"
-    ).causes
-    assert ranked[0].id == "onedrive-source-user"
-
-
-def test_a_wrong_tenant_id_in_the_project_points_at_modern_auth(by_phrases: Classifier) -> None:
-    ranked = by_phrases(
-        "verify 401 on the source, sign-in log says AADSTS90002 tenant not found: the tenant ID we typed "
-        "into the project is wrong, it misses an m"
-    ).causes
-    assert ranked[0].id == "modern-auth-not-configured"
-
-
-def test_asking_for_the_canned_answer_in_a_live_relay_is_still_a_report(by_phrases: Classifier) -> None:
-    assert by_phrases(
-        "Relaying from the ticket: our old tenant is the one failing, MigrationWiz says Basic Authentication "
-        "is not enabled. What's our canned answer these days?"
-    ).matched
-
-
-def test_a_security_defaults_policy_in_the_sign_in_log_names_it(by_phrases: Classifier) -> None:
-    log = "sign-in log: Interrupted, security defaults policy requires MFA registration"
-    ranked = by_phrases(f"{log}. mw 401").causes
-    assert ranked[0].id == "security-defaults"
-
-
 def test_something_breaking_the_credential_check_is_a_failure() -> None:
     assert classify(
         "'Pick an account' pops every time for the dest global admin. that's what's breaking the mw "
         "creds check?"
     ).matched
+
+
+@pytest.mark.parametrize(
+    "talk",
+    [
+        "PR for the KB: a screenshot of the Basic Auth Disabled variant of the 401 and of the defaults blade",
+        "Draft customer FAQ, thoughts welcome:\n> Q: Why does MigrationWiz show 401 Unauthorized when "
+        "verifying credentials?\n> A: the tool couldn't sign in with the credentials in your endpoint.",
+        "why did the MigrationWiz admin cross the road? it got 401'd on the other side",
+        "knock knock. who's there? MigrationWiz. MigrationWiz who? 401 Unauthorized",
+    ],
+    ids=["kb pull request", "draft faq", "road joke", "knock-knock joke"],
+)
+def test_kb_work_and_jokes_quoting_the_error_are_talk(by_phrases: Classifier, talk: str) -> None:
+    assert not by_phrases(talk).matched
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "Customer mail: we switched off basic authentication last month and since yesterday your tool says "
+        "Basic Authentication is not enabled. Is there a setting you can flip so it works again?",
+        "Relaying from the ticket: our old tenant is the one failing, MigrationWiz says Basic Authentication "
+        "is not enabled. What's our canned answer these days?",
+    ],
+    ids=["asks for a fix", "asks for the canned answer"],
+)
+def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
+    by_phrases: Classifier, report: str
+) -> None:
+    assert by_phrases(report).matched
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        (
+            "OWA ok, no MFA, the account isn't an Exchange admin on the source. still 401",
+            "insufficient-permissions",
+        ),
+        (
+            "every source user fails verify with 401 since this morning. the admin remembers skipping an "
+            "'action required' screen at kickoff",
+            "security-defaults",
+        ),
+        (
+            "source tenant pulled licenses from 25 users last month, before we copied their OneDrives; those "
+            "25 are 401 on the source",
+            "onedrive-source-user",
+        ),
+        (
+            "verify 401 on the source, sign-in log says AADSTS90002 tenant not found: the tenant ID we typed "
+            "into the project is wrong, it misses an m",
+            "modern-auth-not-configured",
+        ),
+        (
+            "sign-in log: Interrupted, security defaults policy requires MFA registration. mw 401",
+            "security-defaults",
+        ),
+    ],
+    ids=[
+        "not an exchange admin",
+        "skipped action required",
+        "licences pulled",
+        "wrong tenant id",
+        "sd policy",
+    ],
+)
+def test_a_clue_names_its_cause_without_the_reading(by_phrases: Classifier, text: str, cause: str) -> None:
+    assert by_phrases(text).causes[0].id == cause
