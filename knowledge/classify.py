@@ -118,10 +118,10 @@ def _names_the_error(gate: Gate, text: Text, start: int, end: int) -> bool:
 
 def _own_failure(gate: Gate, text: Text, undisowned: list[tuple[int, int]], named: bool = False) -> bool:
     """A failure mention that is not a room, PR or 401(k) (`undisowned`, as `_undisowned` finds them among
-    all the failure mentions), and not next to another system's name unless it is said of a migration side
-    ("401 on the source", whatever else the customer runs); with `named`, only one that names the error
-    itself counts ("users fail" may be failing with a 500), not a document ("the 401 KB"). Where some
-    mentions are rooms or a 401(k), a bare "401" needs an error word beside it."""
+    all the failure mentions, less any the caller rules out), and not next to another system's name unless
+    it is said of a migration side ("401 on the source", whatever else the customer runs); with `named`, only
+    one that names the error itself counts ("users fail" may be failing with a 500), not a document ("the
+    401 KB"). Where some mentions are rooms or a 401(k), a bare "401" needs an error word beside it."""
     mentions = _spans(gate.failure, text)
     if named:
         mentions = tuple((start, end) for start, end in mentions if _names_the_error(gate, text, start, end))
@@ -347,7 +347,10 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
                 return "talk" if own_failure and not fixes else "refused"
         weighed = bool(all_fixes or disclaimed or framing or _spans(gate.asides, text))
     if _any(gate.other_error, text):
-        if not _own_failure(gate, text, undisowned, named=True):
+        # "401?" answered "no, it's a 500" does not name the error
+        asked_no = _questions_answered_no(article, text)
+        said = [span for span in undisowned if not _within(asked_no, *span)]
+        if not _own_failure(gate, text, said, named=True):
             return "refused"
         weighed = True
     if _any(gate.unmistakable, text):

@@ -430,6 +430,19 @@ def _answered_only_once_changed(text: str, old: str, new: str) -> None:
     assert classify(text.replace(old, new)).matched
 
 
+def test_a_401_asked_about_and_answered_no_beside_another_error_is_not_the_error() -> None:
+    thread = (
+        "Mara  2:10 PM\nsource verify keeps failing on the Westbrook project\n"
+        "Jonas  2:12 PM\nthe usual 401?\n"
+        "Mara  2:15 PM\nANSWER"
+    )
+    answered_no = (
+        "nope, it's HTTP 503 Service Unavailable from their on-prem EWS, not auth. asking their admin"
+    )
+    assert not classify(thread.replace("ANSWER", answered_no)).matched
+    assert classify(thread.replace("ANSWER", "yes, and the archives throw a 503 Service Unavailable")).matched
+
+
 def test_a_401_naming_a_document_beside_another_error_is_not_the_error() -> None:
     other = (
         "every line item of the mailbox migration fails with Http POST request to "
@@ -1648,6 +1661,8 @@ def test_windows_and_ldap_codes_for_a_password_to_change_name_the_cause(logged: 
         "efter återställning och migreringen pågår",
         "Pour les nouveaux de l'équipe : quand vous voyez `401 Unauthorized` dans MigrationWiz, regardez "
         "d'abord quel côté échoue.",
+        "Se a ottobre spegniamo la Basic Auth anche sul tenant di destinazione, il verify andrà in 401? "
+        "Chiedo solo per pianificare.",
     ],
 )
 def test_closed_threads_and_newcomer_notes_in_other_languages_are_not_answered(closed: str) -> None:
@@ -1812,6 +1827,17 @@ def test_a_rerun_where_all_pass_beside_a_started_pass_closes_the_thread() -> Non
     failing = "earlier: dest verify failed with 401 Unauthorized, the admin's password had expired. reset it"
     assert classify(failing).matched
     assert not classify(f"{failing}, reran verify → all pass, full pass kicked off 5 min ago").matched
+
+
+def test_a_re_verify_passing_for_all_closes_the_thread() -> None:
+    thread = (
+        "Ines  10:02 AM\nDirSync'd users on the Halden destination get 401 on verify\n"
+        "Tomas  10:09 AM\nhave each of them open OWA once so the mailboxes get created\n"
+        "Ines  1:40 PM\nthey all did, re-verify: all green ENDING"
+    )
+    assert not classify(thread.replace(" ENDING", "")).matched
+    assert classify(thread.replace("ENDING", "except the 4 shared mailboxes")).matched
+    assert classify(thread.replace(" ENDING", ", keeping it open until tonight's full pass")).matched
 
 
 def test_a_case_study_of_an_old_401_is_talk() -> None:
@@ -2221,6 +2247,18 @@ def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
             "sign-in log: Interrupted, security defaults policy requires MFA registration. mw 401",
             "security-defaults",
         ),
+        ("dst verify 401 again, svc acct isnt GA on that tenant", "insufficient-permissions"),
+        ("src 401: the project had tempadmin@ not admin@, facepalm", "wrong-credentials"),
+        (
+            "verify red on the dest for the synced accts, do they each need to open OWA once?",
+            "entra-connect-mailbox",
+        ),
+        (
+            "sign-in log when mw 401'd on the target: authenticationRequirementPolicies "
+            "requirementProvider = securityDefaults, detail 'Security defaults are enabled', errorCode "
+            "50074 Strong Authentication is required",
+            "security-defaults",
+        ),
     ],
     ids=[
         "not an exchange admin",
@@ -2228,7 +2266,81 @@ def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
         "licences pulled",
         "wrong tenant id",
         "sd policy",
+        "isnt ga",
+        "one address for another",
+        "owa once",
+        "security defaults in the sign-in log",
     ],
 )
 def test_a_clue_names_its_cause_without_the_reading(by_phrases: Classifier, text: str, cause: str) -> None:
     assert by_phrases(text).causes[0].id == cause
+
+
+def test_an_admin_without_full_access_outranks_the_pasted_database_error() -> None:
+    assert (
+        _top(
+            "dest verify: DatabaseNotFoundException - 401 Unauthorized - Http POST request to "
+            "'autodiscover-s.outlook.com' failed: MigrationWiz was not able to locate/access the mail "
+            "database. -- the admin account lacks full access to the users' mailboxes"
+        )
+        == "insufficient-permissions"
+    )
+
+
+@pytest.mark.parametrize(
+    ("report", "cause"),
+    [
+        (
+            "Źródło: 401 Unauthorized, ale tylko gdy migrujemy 30 skrzynek naraz; po 5 przechodzi.",
+            "overutilized-server",
+        ),
+        (
+            "Målmiljön ger 401 vid verify. I ett privat fönster frågar inloggningen 'Välj ett konto' trots "
+            "att adressen bara är ett jobbkonto.",
+            "account-picker",
+        ),
+    ],
+    ids=["polish many at once", "swedish account choice"],
+)
+def test_load_and_account_choice_said_in_other_languages_name_their_cause(
+    by_phrases: Classifier, report: str, cause: str
+) -> None:
+    assert by_phrases(report).causes[0].id == cause
+
+
+def test_a_fix_told_in_turkish_is_a_fix(by_phrases: Classifier) -> None:
+    fixed = "Hedef taraftaki 401 sorununu dün akşam çözdük; yönetici parolasını yeniledi, doğrulama başarılı."
+    assert not by_phrases(fixed).matched
+    assert by_phrases(fixed.replace("çözdük", "çözemedik")).matched  # "we could not solve it"
+
+
+@pytest.mark.parametrize(
+    ("text", "live"),
+    [
+        ("src verify was 401 on friday, re-ran verify just now and it's green", False),
+        ("src verify was 401 on friday, re-ran verify just now and it's green for most, 3 still 401", True),
+        (
+            "reminder: don't paste customer passwords in this channel, even when source verify fails "
+            "with 401",
+            False,
+        ),
+        ("401 on source. was going to blame the MFA prompt but the account has none", True),
+        (
+            "Client wrote: the batch stopped on 'mailbox quota exceeded' for 2 users, and the verify "
+            "fails on them too. We haven't seen any 401 like your KB shows.",
+            False,
+        ),
+    ],
+    ids=["re-run green", "re-run green for most", "channel rule", "sentence after the side", "no 401 seen"],
+)
+def test_a_rerun_that_passes_and_channel_rules_end_a_report_while_a_new_sentence_does_not(
+    by_phrases: Classifier, text: str, live: bool
+) -> None:
+    assert by_phrases(text).matched is live
+
+
+def test_a_correction_that_it_is_a_401_keeps_the_report_live() -> None:
+    assert classify(
+        "correction: it's a 401 Basic Auth Disabled on the target, not the 404 from my earlier post. the "
+        "client id field in the endpoint points at an app registration someone deleted"
+    ).matched
