@@ -407,9 +407,13 @@ def _all_read(article: Article, text: Text) -> bool:
 
 
 def _says_something_fails(article: Article, text: Text) -> bool:
-    """Whether the text says, however loosely, that something fails ("mw just bounces", "red", ❌)."""
+    """Whether the text says, however loosely, that something fails ("mw just bounces", "red", ❌), in words
+    no room, ticket or 401(k) disowns ("ticket No. 401")."""
     words = article.gate.failure_words
-    return words is not None and words.search(text.lower) is not None
+    if words is None:
+        return False
+    said = tuple(match.span() for match in words.finditer(text.lower))
+    return bool(_undisowned(article.gate, text, said))
 
 
 def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None, notes: list[str]) -> bool:
