@@ -2344,3 +2344,60 @@ def test_a_correction_that_it_is_a_401_keeps_the_report_live() -> None:
         "correction: it's a 401 Basic Auth Disabled on the target, not the 404 from my earlier post. the "
         "client id field in the endpoint points at an app registration someone deleted"
     ).matched
+
+
+@pytest.mark.parametrize(
+    "thread",
+    [
+        "Rosa  9:02 AM\nTarnwell dest 401, admin gets the 'pick an account' screen\n"
+        "Ben  9:10 AM\nuse the onmicrosoft admin instead\n"
+        "Rosa  9:48 AM\nswapped the endpoint to it, verify passed, ticket closed",
+        "Lena  4:01 PM\nsource 401 on Harbison\nOmar  4:06 PM\ntheir admin pw was rotated Friday\n"
+        "Lena  4:30 PM\nput the new one in the endpoint, verify green for all. we're good",
+    ],
+    ids=["ticket closed", "we're good"],
+)
+def test_a_thread_whose_last_words_close_the_case_is_not_answered(
+    by_phrases: Classifier, thread: str
+) -> None:
+    assert not by_phrases(thread).matched
+    assert by_phrases(thread + "?").matched  # asked, not said
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        (
+            "src 401 for all 60 users; their AD policy expired all the user passwords over the weekend",
+            "password-change-required",
+        ),
+        (
+            "401 Unauthorized when verifying; I'd say the password aged out, it was set 200 days ago",
+            "password-change-required",
+        ),
+        (
+            "target verify 401. the admin signs in fine in a private window, once he approves the push on "
+            "his phone",
+            "mfa-required",
+        ),
+        (
+            "all Halvard users 401 on the target. audit log: 'Add user' by admin@halvard.com, 40 entries, "
+            "this morning 07:55",
+            "new-account-provisioning",
+        ),
+    ],
+    ids=["passwords expired by policy", "aged out", "approved push", "add user events"],
+)
+def test_expiry_policies_approved_requests_and_audit_events_name_their_cause(
+    by_phrases: Classifier, text: str, cause: str
+) -> None:
+    diagnosis = by_phrases(text)
+    assert diagnosis.matched
+    assert diagnosis.causes[0].id == cause
+
+
+def test_a_docs_question_that_rereads_the_article_is_talk() -> None:
+    assert not classify(
+        "Going through the 401 KB again: for security defaults, do we advise disabling them or excluding "
+        "the migration account? asking for the wiki rewrite on Friday"
+    ).matched
