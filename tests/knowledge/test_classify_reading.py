@@ -2401,3 +2401,53 @@ def test_a_docs_question_that_rereads_the_article_is_talk() -> None:
         "Going through the 401 KB again: for security defaults, do we advise disabling them or excluding "
         "the migration account? asking for the wiki rewrite on Friday"
     ).matched
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("o verify creds está vermelho no tenant de destino desde cedo, alguém sabe o que é?", None),
+        (
+            "移行先で401。調べたら移行用アカウントにフルアクセス権限が付与されていませんでした。",
+            "insufficient-permissions",
+        ),
+        (
+            "Quelle 401. Das Migrationskonto hat ein temporäres Kennwort, niemand hat es geändert.",
+            "password-change-required",
+        ),
+        (
+            "Hedef 401 veriyor; girişte 'Hangi hesabı kullanmak istiyorsunuz?' ekranı çıkıyor.",
+            "account-picker",
+        ),
+        (
+            "Källan ger 401 sedan vi tog bort global admin-rollen från tjänstekontot.",
+            "insufficient-permissions",
+        ),
+    ],
+    ids=[
+        "portuguese verify red",
+        "japanese no full access",
+        "german temporary password",
+        "turkish which account",
+        "swedish role removed",
+    ],
+)
+def test_failures_and_clues_said_in_other_languages(
+    by_phrases: Classifier, text: str, cause: str | None
+) -> None:
+    diagnosis = by_phrases(text)
+    assert diagnosis.matched
+    if cause is not None:
+        assert diagnosis.causes[0].id == cause
+
+
+@pytest.mark.parametrize(
+    "chatter",
+    [
+        "농담인데, 회의실 프린터도 카드 안 찍으면 401 Unauthorized 나와요 ㅋㅋ",
+        "Não é 401 não, o verify falha com 'ItemNotFound' no OneDrive de origem, abro outro tópico.",
+    ],
+    ids=["korean joke", "portuguese not a 401"],
+)
+def test_a_joke_or_another_error_said_in_other_languages_is_not_answered(chatter: str) -> None:
+    assert not classify(chatter).matched
