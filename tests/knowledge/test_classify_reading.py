@@ -1608,6 +1608,8 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "first",
         "Atualizei a wiki interna com a mensagem completa: 'Your migration failed while checking destination "
         "credentials. 401 Unauthorized'",
+        "Going through the 401 KB again: for security defaults, do we advise disabling them or excluding "
+        "the migration account? asking for the wiki rewrite on Friday",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
@@ -2394,13 +2396,6 @@ def test_expiry_policies_approved_requests_and_audit_events_name_their_cause(
     diagnosis = by_phrases(text)
     assert diagnosis.matched
     assert diagnosis.causes[0].id == cause
-
-
-def test_a_docs_question_that_rereads_the_article_is_talk() -> None:
-    assert not classify(
-        "Going through the 401 KB again: for security defaults, do we advise disabling them or excluding "
-        "the migration account? asking for the wiki rewrite on Friday"
-    ).matched
 
 
 @pytest.mark.parametrize(
