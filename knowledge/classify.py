@@ -27,6 +27,11 @@ _LEARNED_TALK_BELOW = 0.3
 _LEARNED_LIVE_ABOVE = 0.8
 _LEARNED_SURE_LIVE = 0.95  # ... and only this sure to overrule talk around an own failure ("so we won't ...")
 _LEARNED_SURE_TALK = 0.01  # ... or a failure the phrases found going on past the talk or fixes they weighed
+# It turns a message away only when it knows this many of the message's features (of one in a script it
+# has seen little of, "移行先で401エラー。", it may know a few marks and the number), and takes one for a live
+# failure only when it knows this part of them (of a note in Hindi, only "401 unauthorized").
+_LEARNED_FEWEST_KNOWN = 5
+_LEARNED_LEAST_SHARE = 0.2
 _LEARNED_EVIDENCE = 0.5  # from this chance the learned reading is named as evidence for a cause
 # The learned vote on causes weighs known / (known + this) against the phrases: a few known features
 # ("401 unauthorized") say little, whatever the model's softmax makes of them.
@@ -426,7 +431,8 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
     list" reads much like a report). It never turns away a message put to the bot directly, one that opens
     with the pasted error, one that says the failure goes on ("still", "again"), or one with a failure mention
     past what it reads; one whose fixes, talk or other errors the phrases weighed already only when it is all
-    but sure. Put to the bot directly, a message of this domain is a report of the failure by being asked.
+    but sure; none it knows too few words of. Put to the bot directly, a message of this domain is a report
+    of the failure by being asked.
     """
     verdict = _gate_verdict(article, text, asked)
     by_phrases = verdict in ("live", "goes on")
@@ -438,6 +444,7 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
         return by_phrases
     if (
         by_phrases
+        and reading.known >= _LEARNED_FEWEST_KNOWN
         and reading.live < (_LEARNED_TALK_BELOW if verdict == "live" else _LEARNED_SURE_TALK)
         and _all_read(article, text)
         and not (asked or _any(article.gate.unresolved, text) or _opens_with_the_error(article, text))
@@ -450,6 +457,7 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
     if (
         (verdict == "unplaced" or in_domain)
         and reading.live > _LEARNED_LIVE_ABOVE
+        and reading.share >= _LEARNED_LEAST_SHARE
         and _says_something_fails(article, text)
     ):
         notes.append(

@@ -60,6 +60,7 @@ class Reading:
     live: float
     causes: Mapping[str, float]
     known: int  # how many of the text's features the model knows: few say little, however sure it sounds
+    share: float  # what part of the text's features it knows: a message of words it never saw is beyond it
 
 
 class LearnedModel:
@@ -82,7 +83,8 @@ class LearnedModel:
     def read(self, lower: str) -> Reading:
         """Read a lowercased text (the classifier's cleaned text)."""
         packed = self._packed
-        total = sum(packed.get(feature, 0) for feature in features(lower))
+        found = features(lower)
+        total = sum(packed.get(feature, 0) for feature in found)
         known, square, live, *leans = unpack(total, 3 + len(self.causes))
         norm = _norm(square)
         logits = [bias + lean / norm for bias, lean in zip(self.cause_biases, leans, strict=True)]
@@ -93,6 +95,7 @@ class LearnedModel:
             _logistic(self.live_bias + live / norm),
             {cause: odd / whole for cause, odd in zip(self.causes, odds, strict=True)},
             known,
+            known / len(found) if found else 0.0,
         )
 
 

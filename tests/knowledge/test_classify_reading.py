@@ -2418,6 +2418,18 @@ def test_expiry_policies_approved_requests_and_audit_events_name_their_cause(
             "Källan ger 401 sedan vi tog bort global admin-rollen från tjänstekontot.",
             "insufficient-permissions",
         ),
+        (
+            "Målet svarar 401. Helpdesk satte om admins lösenord till ett tillfälligt i förrgår.",
+            "password-change-required",
+        ),
+        (
+            "401 en el destino: al crear la cuenta de servicio dejaron activado el cambio de contraseña en "
+            "el próximo inicio de sesión",
+            "password-change-required",
+        ),
+        ("來源端 401,登入時要我打開驗證器輸入代碼", "mfa-required"),
+        ("소스 쪽 401 에러, 로그인하면 6자리 코드를 입력하라고 합니다", "mfa-required"),
+        ("Cel zwraca 401, nowego admina klient założył wczoraj wieczorem.", "new-account-provisioning"),
     ],
     ids=[
         "portuguese verify red",
@@ -2425,6 +2437,11 @@ def test_expiry_policies_approved_requests_and_audit_events_name_their_cause(
         "german temporary password",
         "turkish which account",
         "swedish role removed",
+        "swedish reset to a temporary one",
+        "spanish change at next sign-in",
+        "chinese authenticator",
+        "korean six-digit code",
+        "polish created yesterday",
     ],
 )
 def test_failures_and_clues_said_in_other_languages(

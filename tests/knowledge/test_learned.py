@@ -159,6 +159,20 @@ def test_evidence_alone_is_answered_only_when_put_to_the_bot(reading_file: Path)
     assert not sceptic("what's for lunch today?", asked=True).matched
 
 
+def test_the_reading_says_nothing_of_a_message_it_knows_too_few_words_of(reading_file: Path) -> None:
+    """However sure it leans, a reading that knows only a few marks of a message in a script it has seen
+    little of neither turns the phrases' report away nor makes a note about the article a report; the same
+    message in words it knows is its to judge."""
+    sceptic = _reading_biased(reading_file, -50.0)
+    assert sceptic("移行先の管理者パスワードを変えたら 401 が続いています。").matched
+    assert not sceptic(
+        "source admin password rotated last week, the endpoint still has the old one, 401"
+    ).matched
+    enthusiast = _reading_biased(reading_file, 50.0)
+    assert enthusiast("401 unauthorized").matched
+    assert not enthusiast("अगले हफ़्ते की ट्रेनिंग में हम 401 Unauthorized वाला लेख साथ में पढ़ेंगे, सब लोग आना।").matched
+
+
 def test_the_reading_never_overrules_a_failure_said_to_go_on_or_put_to_the_bot() -> None:
     assert default_classifier()(TALK, asked=True).matched
     assert classify(TALK + ", and our own Contoso project still fails with it").matched
