@@ -2200,11 +2200,22 @@ def test_something_breaking_the_credential_check_is_a_failure() -> None:
         "verifying credentials?\n> A: the tool couldn't sign in with the credentials in your endpoint.",
         "why did the MigrationWiz admin cross the road? it got 401'd on the other side",
         "knock knock. who's there? MigrationWiz. MigrationWiz who? 401 Unauthorized",
+        "monday mood: source 401, dest 401, coffee machine 401. just kidding",
     ],
-    ids=["kb pull request", "draft faq", "road joke", "knock-knock joke"],
+    ids=["kb pull request", "draft faq", "road joke", "knock-knock joke", "just kidding at the end"],
 )
 def test_kb_work_and_jokes_quoting_the_error_are_talk(by_phrases: Classifier, talk: str) -> None:
     assert not by_phrases(talk).matched
+
+
+def test_a_kidding_that_takes_back_one_side_leaves_the_other_failing(by_phrases: Classifier) -> None:
+    assert by_phrases("source creds fail on verify with 401, jk it's the destination that fails").matched
+
+
+def test_a_prompt_to_update_the_password_in_chat_spelling_names_the_change(by_phrases: Classifier) -> None:
+    assert by_phrases("dest 401 and the admin login just says update ur password").causes[0].id == (
+        "password-change-required"
+    )
 
 
 @pytest.mark.parametrize(
