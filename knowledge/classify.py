@@ -319,7 +319,11 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
     still take for a live failure, and "unsaid" only in this domain.
     """
     gate = article.gate
-    undisowned = _undisowned(gate, text, _spans(gate.failure, text))
+    # "still getting the 401?" answered "nope, fixed it" asks of the failure rather than reports it
+    asked_no = _questions_answered_no(article, text)
+    undisowned = [
+        span for span in _undisowned(gate, text, _spans(gate.failure, text)) if not _within(asked_no, *span)
+    ]
     own_failure = _own_failure(gate, text, undisowned)
     weighed = False
     if not asked:
@@ -347,15 +351,13 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
             framed_as_talk = any(start < _FRAME for start, _ in framing)
             framed = framed_as_talk or any(start < _FRAME for start in fixes)
             # in a quiz, a doc or a training note, what stands in quotation marks is quoted, not said now
-            unsaid = talk + _quotations(text) if framed_as_talk else talk
+            unsaid = (talk + _quotations(text) if framed_as_talk else talk) + asked_no
             if not _goes_on(gate, text, unsaid, before=_FRAME if framed else None):
                 return "talk" if own_failure and not fixes else "refused"
         weighed = bool(all_fixes or disclaimed or framing or _spans(gate.asides, text))
     if _any(gate.other_error, text):
         # "401?" answered "no, it's a 500" does not name the error
-        asked_no = _questions_answered_no(article, text)
-        said = [span for span in undisowned if not _within(asked_no, *span)]
-        if not _own_failure(gate, text, said, named=True):
+        if not _own_failure(gate, text, undisowned, named=True):
             return "refused"
         weighed = True
     if _any(gate.unmistakable, text):
@@ -413,11 +415,17 @@ def _all_read(article: Article, text: Text) -> bool:
 
 def _says_something_fails(article: Article, text: Text) -> bool:
     """Whether the text says, however loosely, that something fails ("mw just bounces", "red", ❌), in words
-    no room, ticket or 401(k) disowns ("ticket No. 401")."""
+    no room, ticket or 401(k) disowns ("ticket No. 401"), and not in a question answered no nor in the no
+    to one about a failure ("still 401?" / "nope")."""
     words = article.gate.failure_words
     if words is None:
         return False
-    said = tuple(match.span() for match in words.finditer(text.lower))
+    answered_no = _answered_no(article, text)
+    # the no to "still 401?" says nothing fails any more
+    unsaid = tuple(question for question, _ in answered_no) + tuple(
+        answer for question, answer in answered_no if words.search(text.lower, *question)
+    )
+    said = tuple(match.span() for match in words.finditer(text.lower) if not _within(unsaid, *match.span()))
     return bool(_undisowned(article.gate, text, said))
 
 
@@ -447,7 +455,11 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
         and reading.known >= _LEARNED_FEWEST_KNOWN
         and reading.live < (_LEARNED_TALK_BELOW if verdict == "live" else _LEARNED_SURE_TALK)
         and _all_read(article, text)
-        and not (asked or _any(article.gate.unresolved, text) or _opens_with_the_error(article, text))
+        and not (
+            asked
+            or _goes_on(article.gate, text, _questions_answered_no(article, text))
+            or _opens_with_the_error(article, text)
+        )
     ):
         notes.append(
             f"Read as a whole, this is talk about these errors, not one failing now "
@@ -563,13 +575,19 @@ def _questions_answered_no(article: Article, text: Text) -> Spans:
     """The questions answered with a no: in a pasted thread, those of the reply before the one that opens
     with it ("wrong pw?" / "nope, I can log in"), each from its sentence's start to its question mark; in
     one line, the question right before it ("MFA? no. Entra Connect? → No, cloud-only")."""
-    questions = []
-    for start, _ in _spans(article.no_answers, text):
+    return tuple(question for question, _ in _answered_no(article, text))
+
+
+def _answered_no(article: Article, text: Text) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Each question answered with a no, as `_questions_answered_no` finds them, with the no answering it."""
+    answered = []
+    for answer in _spans(article.no_answers, text):
+        start = answer[0]
         inline = _INLINE_ANSWER.search(text.lower, max(0, start - _INLINE_REACH), start)
         if inline:
             mark = inline.start()
             if not _asks_what_is_held(article, text, mark):
-                questions.append((_question_start(text, mark), mark))
+                answered.append(((_question_start(text, mark), mark), answer))
             continue
         entry = _entry_index(text, start)
         if entry < 2 or start - text.entries[entry - 1] > _ANSWER_OPENING:
@@ -578,9 +596,9 @@ def _questions_answered_no(article: Article, text: Text) -> Spans:
         mark = text.lower.find("?", begin, end)
         while mark >= 0:
             opening = max(text.lower.rfind(stop, begin, mark) for stop in ".!?")
-            questions.append((max(begin, opening + 1), mark))
+            answered.append(((max(begin, opening + 1), mark), answer))
             mark = text.lower.find("?", mark + 1, end)
-    return tuple(questions)
+    return answered
 
 
 def _clue(

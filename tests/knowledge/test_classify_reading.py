@@ -959,6 +959,16 @@ def test_a_setting_shown_disabled_is_no_disabled_user() -> None:
         "re: Proseware — got the password again from the customer and re-entered it, still 401",
         'customer email: "Hello, your software says 401 unauthorized when checking our login. Please help."',
         "anyone around? the Fabrikam 401 on checking credentials is back :sob:",
+        # a "no." answering the reply above is no "No. 401"
+        "> did the password reset fix it?\nno. 401 again on all mailboxes",
+        "Tailspin batch: 401 on verify for everyone",  # a batch named before the error, not batch 401
+        # asked what usually causes it, of a failure happening to the asker now
+        "The tool is giving me a 401 unauthorized error on our mailbox project - what's the usual cause?",
+        "MigrationWiz is showing us the 401 unauthorized error on a mailbox project, what's generally the "
+        "cause?",
+        "Stuck on a 401 creds issue for a client, anyone around?",
+        # a fix in brackets is the earlier trouble's; a new 401 is a failure now
+        "Had a consent problem on this tenant weeks ago (fixed). This morning a new 401 on verify",
     ],
 )
 def test_a_live_failure_with_no_clue_to_its_cause_is_answered(live: str) -> None:
@@ -1464,6 +1474,19 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "security-defaults",
         ),
         ("オンプレの Exchange、移行中は帯域が張り付いていて 401 がランダムに出ます", "overutilized-server"),
+        (  # the sentence after the semicolon says how it was before, not that the error was fixed
+            "We raised concurrency to 40 on their Exchange 2013 box and that's when the 401 errors began; "
+            "at 8 it was fine.",
+            "overutilized-server",
+        ),
+        (  # the denied chooser is the whole "account chooser", not the word "account" alone
+            "Not expired, no account chooser, only the 'Approve sign in request' screen. source 401",
+            "mfa-required",
+        ),
+        (
+            "dest 401 Unauthorized; the admin now hits an MFA registration prompt at sign-in",
+            "security-defaults",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -1610,6 +1633,11 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "credentials. 401 Unauthorized'",
         "Going through the 401 KB again: for security defaults, do we advise disabling them or excluding "
         "the migration account? asking for the wiki rewrite on Friday",
+        # the 401 asked about is answered no
+        "> still seeing the 401 on the source?\nnope — reset the password and verify went through. cheers",
+        "> still getting the 401 on the destination?\nno - changed the password in the endpoint and verify "
+        "goes through now, thanks",
+        "haha their test tenant is literally called 'contoso-unauthorized'",  # a name, not the error
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
