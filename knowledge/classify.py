@@ -320,7 +320,7 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
     """
     gate = article.gate
     # "still getting the 401?" answered "nope, fixed it" asks of the failure rather than reports it
-    asked_no = _questions_answered_no(article, text)
+    asked_no = tuple(question for question, _ in _failures_answered_no(article, text))
     undisowned = [
         span for span in _undisowned(gate, text, _spans(gate.failure, text)) if not _within(asked_no, *span)
     ]
@@ -357,7 +357,9 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
         weighed = bool(all_fixes or disclaimed or framing or _spans(gate.asides, text))
     if _any(gate.other_error, text):
         # "401?" answered "no, it's a 500" does not name the error
-        if not _own_failure(gate, text, undisowned, named=True):
+        questions = _questions_answered_no(article, text)
+        said = [span for span in undisowned if not _within(questions, *span)]
+        if not _own_failure(gate, text, said, named=True):
             return "refused"
         weighed = True
     if _any(gate.unmistakable, text):
@@ -415,16 +417,13 @@ def _all_read(article: Article, text: Text) -> bool:
 
 def _says_something_fails(article: Article, text: Text) -> bool:
     """Whether the text says, however loosely, that something fails ("mw just bounces", "red", ❌), in words
-    no room, ticket or 401(k) disowns ("ticket No. 401"), and not in a question answered no nor in the no
-    to one about a failure ("still 401?" / "nope")."""
+    no room, ticket or 401(k) disowns ("ticket No. 401"), and not in a question whether it fails nor in the
+    no answering it ("still 401?" / "nope")."""
     words = article.gate.failure_words
     if words is None:
         return False
-    answered_no = _answered_no(article, text)
     # the no to "still 401?" says nothing fails any more
-    unsaid = tuple(question for question, _ in answered_no) + tuple(
-        answer for question, answer in answered_no if words.search(text.lower, *question)
-    )
+    unsaid = tuple(span for pair in _failures_answered_no(article, text) for span in pair)
     said = tuple(match.span() for match in words.finditer(text.lower) if not _within(unsaid, *match.span()))
     return bool(_undisowned(article.gate, text, said))
 
@@ -457,7 +456,9 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
         and _all_read(article, text)
         and not (
             asked
-            or _goes_on(article.gate, text, _questions_answered_no(article, text))
+            or _goes_on(
+                article.gate, text, tuple(question for question, _ in _failures_answered_no(article, text))
+            )
             or _opens_with_the_error(article, text)
         )
     ):
@@ -547,8 +548,10 @@ def _asks_what_is_held(article: Article, text: Text, mark: int) -> bool:
 
 
 def _question_start(text: Text, mark: int) -> int:
-    """Where the question ending at `mark` starts: just past the sentence end or arrow before it."""
-    return max(text.lower.rfind(stop, 0, mark) for stop in _QUESTION_START) + 1
+    """Where the question ending at `mark` starts: just past the sentence end or arrow before it, or at its
+    line's start."""
+    line = max((start for start in text.line_starts() if start <= mark), default=0)
+    return max(line, max(text.lower.rfind(stop, 0, mark) for stop in _QUESTION_START) + 1)
 
 
 _LIST_REACH = 200  # how far a list of what was ruled out may run before its sentence ends
@@ -576,6 +579,32 @@ def _questions_answered_no(article: Article, text: Text) -> Spans:
     with it ("wrong pw?" / "nope, I can log in"), each from its sentence's start to its question mark; in
     one line, the question right before it ("MFA? no. Entra Connect? → No, cloud-only")."""
     return tuple(question for question, _ in _answered_no(article, text))
+
+
+_SHORT_QUESTION = 4  # a question of this many words with a failure in it asks whether it fails ("still 401?")
+_CORRECTION = re.compile(
+    r"\s*(?:just|only|still|but|except)\b"
+)  # "no, just the destination": a detail put right
+
+
+def _failures_answered_no(article: Article, text: Text) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The questions whether the failure happens, each with the no answering it ("still getting the 401?" /
+    "nope"): short ones, or ones saying it goes on, that name a failure; not ones that take it as given and
+    ask something of it ("are the 401s the same users each run?" / "no, different ones"), nor ones whose no
+    only puts a detail right ("still 401 on both sides?" / "no, just the destination")."""
+    gate = article.gate
+    return [
+        (question, answer)
+        for question, answer in _answered_no(article, text)
+        if _within(_spans(gate.failure, text), *question)
+        and not _CORRECTION.match(text.lower, answer[1])
+        and (
+            len(_WORD.findall(text.lower, *question)) <= _SHORT_QUESTION
+            or any(
+                question[0] <= start and end <= question[1] for start, end in _spans(gate.unresolved, text)
+            )
+        )
+    ]
 
 
 def _answered_no(article: Article, text: Text) -> list[tuple[tuple[int, int], tuple[int, int]]]:

@@ -109,6 +109,22 @@ class Text:
         self.found: dict[Finder, list[re.Match[str]]] = {}  # each finder's matches, once asked for
         self.leftmost: dict[Finder, re.Match[str] | None] = {}  # each finder's first match, once asked for
         self.spans: dict[Finders, tuple[tuple[int, int], ...]] = {}  # each phrase list's matches, in order
+        self._source = (original, breaks)
+        self._line_starts: tuple[int, ...] | None = None
+
+    def line_starts(self) -> tuple[int, ...]:
+        """Where each line of the original begins here, found once asked for."""
+        if self._line_starts is None:
+            original, breaks = self._source
+            starts, at = [], 0
+            for start, end in pairwise((0, *breaks, len(original))):
+                for line in original[start:end].split("\n"):
+                    single = " ".join(line.split())
+                    if single:
+                        starts.append(at)
+                        at += len(seam_scripts(single) if not original.isascii() else single) + 1
+            self._line_starts = tuple(starts)
+        return self._line_starts
 
     def prefixes(self, length: int) -> dict[str, list[str]]:
         """The distinct words keyed by their first `length` letters."""

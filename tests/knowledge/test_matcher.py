@@ -132,6 +132,21 @@ def test_text_collapses_white_space_and_keeps_case_for_snippets() -> None:
     assert text.span_text(0, 10) == "Basic Auth"
 
 
+@settings(max_examples=200)
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=80) | st.text(alphabet="ab1 語\n\t", max_size=80)
+)
+def test_each_line_starts_where_its_words_stand_in_the_single_spaced_text(raw: str) -> None:
+    """A question asked on one line does not reach back into the line above it."""
+    text = Text(raw)
+    lines = [Text(line).original for line in raw.split("\n") if line.split()]
+    starts = text.line_starts()
+    assert len(starts) == len(lines)
+    assert [
+        text.original[start : start + len(line)] for start, line in zip(starts, lines, strict=True)
+    ] == lines
+
+
 @pytest.mark.parametrize(
     ("raw", "spaced"),
     [("MWは401 Unauthorized", "MW は 401 Unauthorized"), ("소스가 401로 실패", "소스가 401 로 실패")],
