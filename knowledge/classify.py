@@ -27,9 +27,9 @@ _LEARNED_TALK_BELOW = 0.3
 _LEARNED_LIVE_ABOVE = 0.8
 _LEARNED_SURE_LIVE = 0.95  # ... and only this sure to overrule talk around an own failure ("so we won't ...")
 _LEARNED_SURE_TALK = 0.01  # ... or a failure the phrases found going on past the talk or fixes they weighed
-# It turns a message away only when it knows this many of the message's features (of one in a script it
-# has seen little of, "移行先で401エラー。", it may know a few marks and the number), and takes one for a live
-# failure only when it knows this part of them (of a note in Hindi, only "401 unauthorized").
+# It judges a message only when it knows this many of the message's features (of one in a script it has
+# seen little of, "移行先で401エラー。", it may know a few marks and the number) and this part of them (of a
+# note in Hindi, only "401 unauthorized"): turning a report away needs both, taking one for live the part.
 _LEARNED_FEWEST_KNOWN = 5
 _LEARNED_LEAST_SHARE = 0.2
 _LEARNED_EVIDENCE = 0.5  # from this chance the learned reading is named as evidence for a cause
@@ -452,6 +452,7 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
     if (
         by_phrases
         and reading.known >= _LEARNED_FEWEST_KNOWN
+        and reading.share >= _LEARNED_LEAST_SHARE
         and reading.live < (_LEARNED_TALK_BELOW if verdict == "live" else _LEARNED_SURE_TALK)
         and _all_read(article, text)
         and not (

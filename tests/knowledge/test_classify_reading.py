@@ -971,6 +971,8 @@ def test_a_setting_shown_disabled_is_no_disabled_user() -> None:
         "Q: do the 401s hit the same mailboxes every run?\nA: no, different ones each time",
         "> still 401 on both sides?\nno, only on the destination now",
         "synced fine last week, now 401\npassword changed?\nno, same one, it still works in OWA",
+        "Doğrulama 401 hatasıyla başarısız, ne yapmam lazım?",  # Turkish verification is this domain
+        "Is there a runbook for the 401 Unauthorized? we hit it on a T2T this morning",  # hit it today
         # a fix in brackets is the earlier trouble's; a new 401 is a failure now
         "Had a consent problem on this tenant weeks ago (fixed). This morning a new 401 on verify",
     ],
@@ -1483,6 +1485,30 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "at 8 it was fine.",
             "overutilized-server",
         ),
+        (
+            "Verifieringen misslyckas med 401 på källan; vid inloggning står det att jag måste byta lösenord "
+            "först",
+            "password-change-required",
+        ),
+        ("401 på mål. Ved pålogging sier den at brukeren må bytte passord", "password-change-required"),
+        ("Kullanıcıları bugün öğlen oluşturduk, hedefte doğrulama 401 veriyor", "new-account-provisioning"),
+        (
+            "A verificação falha com 401 na origem. O consentimento do administrador para o aplicativo nunca "
+            "foi concedido.",
+            "modern-auth-not-configured",
+        ),
+        (  # "dst 401" is the error; "401 synced users" would be a count
+            "dst 401 synced users from the on-prem AD, mailboxes never created in EXO",
+            "entra-connect-mailbox",
+        ),
+        (  # a reset still to be done is the change the sign-in asks for, not a password changed already
+            "half the users 401; they're on temp passwords and the forced reset is still outstanding",
+            "password-change-required",
+        ),
+        (  # "no site collection admin rights" names the lack itself: the "no" does not take it back
+            "원드라이브 마이그레이션, 대상에서 401. 관리자 계정에 사이트 모음 관리자 권한도 없습니다",
+            "onedrive-not-provisioned",
+        ),
         (  # the denied chooser is the whole "account chooser", not the word "account" alone
             "Not expired, no account chooser, only the 'Approve sign in request' screen. source 401",
             "mfa-required",
@@ -1638,6 +1664,8 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "> still getting the 401 on the destination?\nno - changed the password in the endpoint and verify "
         "goes through now, thanks",
         "haha their test tenant is literally called 'contoso-unauthorized'",  # a name, not the error
+        # Swedish: it sorted itself out
+        "Tack alla, 401-felet löste sig när vi väntade ett dygn på OneDrive-provisioneringen",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
