@@ -320,7 +320,7 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
     """
     gate = article.gate
     # "still getting the 401?" answered "nope, fixed it" asks of the failure rather than reports it
-    asked_no = tuple(question for question, _ in _failures_answered_no(article, text))
+    asked_no = _asked_if_failing(article, text)
     undisowned = [
         span for span in _undisowned(gate, text, _spans(gate.failure, text)) if not _within(asked_no, *span)
     ]
@@ -457,9 +457,7 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
         and _all_read(article, text)
         and not (
             asked
-            or _goes_on(
-                article.gate, text, tuple(question for question, _ in _failures_answered_no(article, text))
-            )
+            or _goes_on(article.gate, text, _asked_if_failing(article, text))
             or _opens_with_the_error(article, text)
         )
     ):
@@ -583,9 +581,8 @@ def _questions_answered_no(article: Article, text: Text) -> Spans:
 
 
 _SHORT_QUESTION = 4  # a question of this many words with a failure in it asks whether it fails ("still 401?")
-_CORRECTION = re.compile(
-    r"\s*(?:just|only|still|but|except)\b"
-)  # "no, just the destination": a detail put right
+# what after a no puts a detail right rather than denying ("no, just the destination")
+_CORRECTION = re.compile(r"\s*(?:just|only|still|but|except)\b")
 
 
 def _failures_answered_no(article: Article, text: Text) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -606,6 +603,12 @@ def _failures_answered_no(article: Article, text: Text) -> list[tuple[tuple[int,
             )
         )
     ]
+
+
+def _asked_if_failing(article: Article, text: Text) -> Spans:
+    """The questions whether the failure happens that were answered no, as `_failures_answered_no` finds
+    them."""
+    return tuple(question for question, _ in _failures_answered_no(article, text))
 
 
 def _answered_no(article: Article, text: Text) -> list[tuple[tuple[int, int], tuple[int, int]]]:
