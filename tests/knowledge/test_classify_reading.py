@@ -973,6 +973,7 @@ def test_a_setting_shown_disabled_is_no_disabled_user() -> None:
         "synced fine last week, now 401\npassword changed?\nno, same one, it still works in OWA",
         "Doğrulama 401 hatasıyla başarısız, ne yapmam lazım?",  # Turkish verification is this domain
         "Is there a runbook for the 401 Unauthorized? we hit it on a T2T this morning",  # hit it today
+        "the Tailspin migration has been stuck on 401 Unauthorized since this morning, who's on it?",
         # a fix in brackets is the earlier trouble's; a new 401 is a failure now
         "Had a consent problem on this tenant weeks ago (fixed). This morning a new 401 on verify",
     ],
@@ -1508,6 +1509,16 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
         (  # "no site collection admin rights" names the lack itself: the "no" does not take it back
             "원드라이브 마이그레이션, 대상에서 401. 관리자 계정에 사이트 모음 관리자 권한도 없습니다",
             "onedrive-not-provisioned",
+        ),
+        (  # a no to whether a step was done confirms it was not, rather than ruling its cause out
+            "> did anyone register the app for this project?\nno, not yet. anyway the source verify still "
+            "returns 401",
+            "modern-auth-not-configured",
+        ),
+        (
+            "Customer forwarded: \"we never made any conditional access policies, it's only the out-of-box "
+            'protection Microsoft turns on" and the 401 Unauthorized on checking destination credentials',
+            "security-defaults",
         ),
         (  # the denied chooser is the whole "account chooser", not the word "account" alone
             "Not expired, no account chooser, only the 'Approve sign in request' screen. source 401",
