@@ -974,6 +974,7 @@ def test_a_setting_shown_disabled_is_no_disabled_user() -> None:
         "Doğrulama 401 hatasıyla başarısız, ne yapmam lazım?",  # Turkish verification is this domain
         "Is there a runbook for the 401 Unauthorized? we hit it on a T2T this morning",  # hit it today
         "the Tailspin migration has been stuck on 401 Unauthorized since this morning, who's on it?",
+        "Has anyone run into the DatabaseNotFoundException autodiscover error before? need ideas",
         # a fix in brackets is the earlier trouble's; a new 401 is a failure now
         "Had a consent problem on this tenant weeks ago (fixed). This morning a new 401 on verify",
     ],
