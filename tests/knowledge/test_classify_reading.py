@@ -1521,6 +1521,26 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             'protection Microsoft turns on" and the 401 Unauthorized on checking destination credentials',
             "security-defaults",
         ),
+        ("डेस्टिनेशन पर सारे नए यूज़र्स 30 मिनट पहले बनाए गए थे, verify पर 401 आ रहा है", "new-account-provisioning"),
+        (
+            "Am creat utilizatorii acum 20 de minute, verificarea dă 401 pe destinație",
+            "new-account-provisioning",
+        ),
+        (
+            "Hver gang jeg logger inn med kontoen må jeg godkjenne et push-varsel i appen. 401 ved "
+            "verifisering.",
+            "mfa-required",
+        ),
+        (  # "No lo tiene" after the question negates its verb: it is no answer that rules the right out
+            "El destino da 401 aunque la contraseña es correcta. ¿Necesita ApplicationImpersonation? No lo "
+            "tiene asignado la cuenta de servicio.",
+            "insufficient-permissions",
+        ),
+        ("OD dst 401, GA fine but no rights on the my sites", "onedrive-not-provisioned"),
+        (
+            "401 verify, accts brand new, green in 365 portal",
+            "new-account-provisioning",
+        ),  # "401 verify" places it
         (  # the denied chooser is the whole "account chooser", not the word "account" alone
             "Not expired, no account chooser, only the 'Approve sign in request' screen. source 401",
             "mfa-required",
