@@ -29,7 +29,8 @@ _LEARNED_SURE_LIVE = 0.95  # ... and only this sure to overrule talk around an o
 _LEARNED_SURE_TALK = 0.01  # ... or a failure the phrases found going on past the talk or fixes they weighed
 # It judges a message only when it knows this many of the message's features (of one in a script it has
 # seen little of, "移行先で401エラー。", it may know a few marks and the number) and this part of them (of a
-# note in Hindi, only "401 unauthorized"): turning a report away needs both, taking one for live the part.
+# note in Greek, only "401 unauthorized" and a comma): turning a report away needs both, taking one for live
+# the part.
 _LEARNED_FEWEST_KNOWN = 5
 _LEARNED_LEAST_SHARE = 0.2
 _LEARNED_EVIDENCE = 0.5  # from this chance the learned reading is named as evidence for a cause

@@ -171,7 +171,9 @@ def test_the_reading_says_nothing_of_a_message_it_knows_too_few_words_of(reading
     ).matched
     enthusiast = _reading_biased(reading_file, 50.0)
     assert enthusiast("401 unauthorized").matched
-    assert not enthusiast("अगले हफ़्ते की ट्रेनिंग में हम 401 Unauthorized वाला लेख साथ में पढ़ेंगे, सब लोग आना।").matched
+    assert not enthusiast(
+        "Την επόμενη εβδομάδα στην εκπαίδευση θα διαβάσουμε μαζί το άρθρο για το 401 Unauthorized, ελάτε όλοι"
+    ).matched
 
 
 def test_the_reading_never_overrules_a_failure_said_to_go_on_or_put_to_the_bot() -> None:
