@@ -80,18 +80,20 @@ def seam_scripts(text: str) -> str:
     return "".join(joined)
 
 
+def _single_spaced(piece: str, seam: bool) -> str:
+    """A stretch of text with its white space runs made single spaces and, with `seam`, its scripts parted."""
+    spaced = " ".join(piece.split())
+    return seam_scripts(spaced) if seam else spaced
+
+
 class Text:
     """One text prepared for many lookups: white space runs made single spaces, a space where Japanese,
     Chinese or Korean meets Latin letters or digits, lowercased once, its words indexed on demand."""
 
     def __init__(self, original: str, breaks: Sequence[int] = ()) -> None:
-        if breaks:
-            pieces = (original[start:end] for start, end in pairwise((0, *breaks, len(original))))
-            single = [" ".join(piece.split()) for piece in pieces]
-        else:
-            single = [" ".join(original.split())]
-        if not original.isascii():
-            single = [seam_scripts(piece) for piece in single]
+        seam = not original.isascii()
+        bounds = pairwise((0, *breaks, len(original)))
+        single = [_single_spaced(original[start:end], seam) for start, end in bounds]
         self.original = " ".join(piece for piece in single if piece)
         # where each entry begins here: the text's opening and each of `breaks` (the positions in `original`
         # where a reply of a pasted thread or a timeline line starts)
@@ -116,13 +118,14 @@ class Text:
         """Where each line of the original begins here, found once asked for."""
         if self._line_starts is None:
             original, breaks = self._source
+            seam = not original.isascii()
             starts, at = [], 0
             for start, end in pairwise((0, *breaks, len(original))):
                 for line in original[start:end].split("\n"):
-                    single = " ".join(line.split())
+                    single = _single_spaced(line, seam)
                     if single:
                         starts.append(at)
-                        at += len(seam_scripts(single) if not original.isascii() else single) + 1
+                        at += len(single) + 1
             self._line_starts = tuple(starts)
         return self._line_starts
 
