@@ -139,6 +139,7 @@ async def test_several_answer_workers_answer_each_event_exactly_once(fake: FakeS
         web = BotProcess(fake, db)
         web.env["WHY401_ANSWER_IN_PROCESS"] = "0"
         await web.start(http)
+        signed_in = len(fake.calls_to("auth.test"))
         workers = [
             await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", "answer", env=web.env, stderr=asyncio.subprocess.DEVNULL
@@ -146,6 +147,8 @@ async def test_several_answer_workers_answer_each_event_exactly_once(fake: FakeS
             for _ in range(3)
         ]
         try:
+            # A worker signs in after it takes over SIGTERM; one still importing would die of the signal.
+            await fake.wait_for("auth.test", count=signed_in + 3, timeout=30)
             roots = []
             for n in range(40):
                 event = channel_message(BASIC_AUTH, ts=f"1710500000.{n:06d}")
