@@ -29,7 +29,7 @@ _SOURCE = (
 _OLD = (
     r"\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bon-?prem(?:ises)?\s+(?:source|side|end|project|environment)\b"
     r"|\borigin\s+(?:side|server|endpoint|environment|org|users?|accounts?|mailboxes|one\s?drives?|domain)\b"
-    r"|\b(?:old|legacy)\s+(?:exchange|exch|server|box|environment|side|org|system|platform|host|provider)\b|\bsending\s+(?:tenant|side|org)\b|\b(?:moving|migrating)\s+(?:out\s+of|off)\b"
+    r"|\b(?:old|legacy)\s+(?:exchange|exch|server|box|environment|side|org|system|platform|host|provider|one\s?drives?(?![\s-](?:sync|client|app)))\b|\bsending\s+(?:tenant|side|org)\b|\b(?:moving|migrating)\s+(?:out\s+of|off)\b"
     r"|\b(?:the\s+)?one\s+we(?:'re|\s+are)\s+(?:moving|migrating|copying)\s+(?:from|off|out\s+of)\b"
     r"|\btenant\s+(?:antiguo|viejo|anterior|antigo|velho|ancien)\b|\b(?:alte[nrm]?|ancien|oude|vecchio)\s+tenant\b"
     r"|\bold\s+(?:365|m365|o365|office\s+365)\b|\bside\s+we(?:'re|\s+are)\s+(?:copying|migrating|moving)\s+from\b"

@@ -2562,3 +2562,53 @@ def test_failures_and_clues_said_in_other_languages(
 )
 def test_a_joke_or_another_error_said_in_other_languages_is_not_answered(chatter: str) -> None:
     assert not classify(chatter).matched
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        (
+            "移行先で401。サービスアカウントのパスワードが60日の期限切れになっていました",
+            "password-change-required",
+        ),
+        (
+            "移行元で401、移行用アカウントに Exchange 管理者ロールが割り当てられていません",
+            "insufficient-permissions",
+        ),
+        ("401 on the source, sign-in is fine until the codes it sends to my phone", "mfa-required"),
+        (
+            "> did anyone give the svc account the impersonation role?\nno. dst still 401",
+            "insufficient-permissions",
+        ),
+    ],
+    ids=[
+        "japanese expiry past a number",
+        "japanese role not assigned, politely",
+        "code sent to a phone",
+        "give: no",
+    ],
+)
+def test_clues_past_numbers_polite_forms_and_a_no_to_a_grant(
+    by_phrases: Classifier, text: str, cause: str
+) -> None:
+    assert by_phrases(text).causes[0].id == cause
+
+
+def test_the_old_onedrives_are_the_source() -> None:
+    diagnosis = classify("MW gives 401 copying from the old OneDrives of the leavers")
+    assert diagnosis.endpoint == "source"
+    assert classify("the old OneDrive sync client is gone; verify is 401 on the destination").endpoint == (
+        "destination"
+    )
+
+
+@pytest.mark.parametrize(
+    "ongoing",
+    [
+        "MigrationWiz project में unauthorized error आ रहा है, अब क्या करें?",
+        "Full pass prošel, ale delta pass teď padá na 401 na zdroji, co s tím?",
+    ],
+    ids=["hindi error coming up", "czech falling on 401"],
+)
+def test_an_error_said_to_be_coming_up_now_in_hindi_or_czech_is_answered(ongoing: str) -> None:
+    assert classify(ongoing).matched
