@@ -2612,3 +2612,22 @@ def test_the_old_onedrives_are_the_source() -> None:
 )
 def test_an_error_said_to_be_coming_up_now_in_hindi_or_czech_is_answered(ongoing: str) -> None:
     assert classify(ongoing).matched
+
+
+@pytest.mark.parametrize(
+    "review",
+    [
+        "Am recitit articolul despre erorile 401, partea cu OneDrive e destul de clară.",
+        "Leí el artículo sobre los errores 401 anoche; le falta un ejemplo de OneDrive.",
+        "J'ai parcouru l'article sur les erreurs 401, la partie MFA est très bien faite.",
+    ],
+    ids=["romanian", "spanish", "french"],
+)
+def test_a_review_of_the_article_in_other_languages_is_not_answered(
+    by_phrases: Classifier, review: str
+) -> None:
+    assert not by_phrases(review).matched
+
+
+def test_a_count_of_verified_items_is_a_migration_context(by_phrases: Classifier) -> None:
+    assert by_phrases("morning update: 2 of 18 verified, the other sixteen 401").matched
