@@ -32,7 +32,7 @@ _LEARNED_SURE_TALK = 0.01  # ... or a failure the phrases found going on past th
 # note in Greek, only "401 unauthorized" and a comma): turning a report away needs both, taking one for live
 # the part.
 _LEARNED_FEWEST_KNOWN = 5
-_LEARNED_LEAST_SHARE = 0.2
+_LEARNED_LEAST_SHARE = 0.25
 _LEARNED_EVIDENCE = 0.5  # from this chance the learned reading is named as evidence for a cause
 # The learned vote on causes weighs known / (known + this) against the phrases: a few known features
 # ("401 unauthorized") say little, whatever the model's softmax makes of them.
