@@ -2646,7 +2646,10 @@ def test_a_count_of_verified_items_is_a_migration_context(by_phrases: Classifier
         ),
         ("Lähde 401, kirjautuminen pyytää tekstiviestikoodia", "mfa-required"),
         ("移行元で401。ログインすると「サインイン要求を承認」と表示されます", "mfa-required"),
-        ("宛先で401。オンプレから来たユーザーで、メールボックスが壊れているようです", "entra-connect-mailbox"),
+        (
+            "宛先で401。オンプレから来たユーザーで、メールボックスが壊れているようです",
+            "entra-connect-mailbox",
+        ),
         ("destination पर 401, ये users आज सुबह ही बनाए गए", "new-account-provisioning"),
         (
             "Mål 401, admin kan logge ind, men adgang nægtet på de andre postkasser",
