@@ -2549,6 +2549,23 @@ def test_expiry_policies_approved_requests_and_audit_events_name_their_cause(
             "insufficient-permissions",
         ),
         ("대상 401. 다른 사서함에 대한 FullAccess 는 하나도 없음", "insufficient-permissions"),
+        (
+            "Eroare 401 la sursă: politica de expirare a parolelor a cerut schimbarea parolei contului.",
+            "password-change-required",
+        ),
+        (
+            "Kilden gir 401; kontoen ble laget med at brukeren må endre passord ved første pålogging.",
+            "password-change-required",
+        ),
+        ("대상 테넌트에서 401 발생. 보안 기본값을 아직 안 껐습니다.", "security-defaults"),
+        ("Kilden giver 401, administratorkontoen kræver en sikkerhedsnøgle ved login.", "mfa-required"),
+        ("Đích báo 401, tài khoản quản trị phải xác minh bằng mã mỗi lần đăng nhập.", "mfa-required"),
+        ("Nguồn báo 401. Tài khoản di chuyển chưa được cấp quyền quản trị.", "insufficient-permissions"),
+        ("Målet ger 401 bara för användarna vi lagt till i morse.", "new-account-provisioning"),
+        (
+            "Kilden gir 401 innimellom; det er en gamle server og linjen er overbelastet.",
+            "overutilized-server",
+        ),
     ],
     ids=[
         "portuguese verify red",
@@ -2569,6 +2586,14 @@ def test_expiry_policies_approved_requests_and_audit_events_name_their_cause(
         "hindi made this morning",
         "danish access denied",
         "korean no full access",
+        "romanian side and expiry policy",
+        "norwegian change at first sign-in",
+        "korean defaults not turned off",
+        "danish security key",
+        "vietnamese code",
+        "vietnamese no admin role",
+        "swedish added this morning",
+        "norwegian old server, busy line",
     ],
 )
 def test_failures_and_clues_said_in_other_languages(
@@ -2669,3 +2694,55 @@ def test_a_batch_of_today_failing_is_not_a_batch_number(by_phrases: Classifier) 
 def test_a_personal_laptop_password_expiring_is_not_answered() -> None:
     assert not classify("ugh, my work laptop password expired again").matched
     assert classify("the migration admin password expired again, source 401").matched
+
+
+def test_ones_own_expiring_password_is_not_answered() -> None:
+    assert not classify("lol my password expired again, the 90-day rule strikes").matched
+    assert classify("Customer: 'it says my password expired'. Source verify = 401 Unauthorized").matched
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("src 401, the login page forces a pw update first", "password-change-required"),
+        ("od dest 401, migration admin has no rights on users sites", "onedrive-not-provisioned"),
+        ("OD proj 401 dst no license for some users", "onedrive-not-provisioned"),
+        ("401 since Tuesday; their IT set a new password for the svc account", "wrong-credentials"),
+        (
+            "is a 401 normal when the user was only made in 365 a couple of hours ago?",
+            "new-account-provisioning",
+        ),
+    ],
+    ids=[
+        "forced update",
+        "no access to user sites",
+        "no license is not a count",
+        "admin set one",
+        "just made",
+    ],
+)
+def test_forced_updates_site_access_and_new_passwords_set_by_someone_name_their_cause(
+    by_phrases: Classifier, text: str, cause: str
+) -> None:
+    diagnosis = by_phrases(text)
+    assert diagnosis.matched
+    assert diagnosis.causes[0].id == cause
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I'm told the customer used AD Sync to build the users in O365 and now we have Unauthorized errors. "
+        "Any known issues with synced mailboxes?",
+        "newbie question: the 401 message says something about basic auth disabled, "
+        "do I have to set something up?",
+        "any KB for 401s? seeing one now on the source",
+    ],
+    ids=["now we get", "the message says", "seeing one now"],
+)
+def test_a_question_about_an_error_one_has_now_is_answered(question: str) -> None:
+    assert classify(question).matched
+
+
+def test_advice_for_when_the_error_says_something_is_not_answered() -> None:
+    assert not classify("tip: when the error says Basic Auth Disabled, check the OAuth fields first").matched
