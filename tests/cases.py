@@ -36,6 +36,7 @@ def read_cases(path: Path) -> list[dict[str, Any]]:
 # The learned reading's training: a feature must be in this many messages, and how loosely weights fit.
 READING_MIN_MESSAGES = 10
 READING_FIT = 10.0
+READING_TOL = 1e-6
 
 
 def retrain_readings() -> None:
@@ -78,7 +79,7 @@ def train_reading(article: Article, paths: Iterable[Path]) -> str:
     rows = labelled_messages(paths)
     vectorizer = TfidfVectorizer(analyzer=features, binary=True, min_df=READING_MIN_MESSAGES)
     matrix = vectorizer.fit_transform([Text(clean(row["text"])).lower for row in rows])
-    live = LogisticRegression(C=READING_FIT, max_iter=5000, class_weight="balanced")
+    live = LogisticRegression(C=READING_FIT, tol=READING_TOL, max_iter=5000, class_weight="balanced")
     live.fit(matrix, [bool(row["matched"]) for row in rows])
     own = [cause.id for cause in article.causes]
     firsts = {
@@ -86,7 +87,7 @@ def train_reading(article: Article, paths: Iterable[Path]) -> str:
         for index, row in enumerate(rows)
         if row.get("matched") and set(row.get("causes") or ()) & set(own)
     }
-    per_cause = LogisticRegression(C=READING_FIT, max_iter=5000)
+    per_cause = LogisticRegression(C=READING_FIT, tol=READING_TOL, max_iter=5000)
     per_cause.fit(matrix[list(firsts)], list(firsts.values()))
     idf = vectorizer.idf_
     weights = {
