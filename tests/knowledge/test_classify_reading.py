@@ -2566,6 +2566,9 @@ def test_expiry_policies_approved_requests_and_audit_events_name_their_cause(
             "Kilden gir 401 innimellom; det er en gamle server og linjen er overbelastet.",
             "overutilized-server",
         ),
+        ("Eroare 401 la verificare, clientul ne-a dat parola veche.", "wrong-credentials"),
+        ("Kaynak 401; hesaplarda 'ilk oturum açışta parolayı değiştir' seçili.", "password-change-required"),
+        ("移行先で401。ライセンスを E3 で付与したばかりのユーザーです", "new-account-provisioning"),
     ],
     ids=[
         "portuguese verify red",
@@ -2594,6 +2597,9 @@ def test_expiry_policies_approved_requests_and_audit_events_name_their_cause(
         "vietnamese no admin role",
         "swedish added this morning",
         "norwegian old server, busy line",
+        "romanian old password at verification",
+        "turkish change at first sign-in",
+        "japanese licence with a plan name inside",
     ],
 )
 def test_failures_and_clues_said_in_other_languages(
@@ -2746,3 +2752,26 @@ def test_a_question_about_an_error_one_has_now_is_answered(question: str) -> Non
 
 def test_advice_for_when_the_error_says_something_is_not_answered() -> None:
     assert not classify("tip: when the error says Basic Auth Disabled, check the OAuth fields first").matched
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("401 again, OWA takes the password and then says it has to be changed", "password-change-required"),
+        ("401 on od src, usr disabled", "onedrive-source-user"),
+        ("dst 401, the GA never clicked accept on the app permissions", "modern-auth-not-configured"),
+        ("the users we reset to temp passwords fail 401 on the source", "password-change-required"),
+    ],
+    ids=["has to be changed", "usr disabled", "never clicked accept", "reset to temp"],
+)
+def test_change_prompts_consent_disabled_accounts_and_temporary_resets_name_their_cause(
+    by_phrases: Classifier, text: str, cause: str
+) -> None:
+    diagnosis = by_phrases(text)
+    assert diagnosis.matched
+    assert diagnosis.causes[0].id == cause
+
+
+def test_a_cutover_places_a_failure_and_a_cutover_room_is_not_one(by_phrases: Classifier) -> None:
+    assert by_phrases("forwarded: 'Error 401 Unauthorized, please help, cutover is tomorrow'").matched
+    assert not by_phrases("war room for the cutover is 401 again, pizza at 7").matched
