@@ -165,7 +165,10 @@ def test_the_reading_says_nothing_of_a_message_it_knows_too_few_words_of(reading
     message in words it knows is its to judge."""
     sceptic = _reading_biased(reading_file, -50.0)
     assert sceptic("移行先の管理者パスワードを変えたら 401 が続いています。").matched
-    assert sceptic("क्रेडेंशियल चेक पर 401 Unauthorized — यूज़र्स ने पिछले हफ्ते पासवर्ड बदला था").matched
+    assert sceptic(
+        "Η MigrationWiz δίνει 401 Unauthorized στον προορισμό — οι χρήστες άλλαξαν τους κωδικούς τους "
+        "την περασμένη εβδομάδα"
+    ).matched
     assert not sceptic(
         "source admin password rotated last week, the endpoint still has the old one, 401"
     ).matched
