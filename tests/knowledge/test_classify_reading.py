@@ -2569,6 +2569,7 @@ def test_expiry_policies_approved_requests_and_audit_events_name_their_cause(
         ("Eroare 401 la verificare, clientul ne-a dat parola veche.", "wrong-credentials"),
         ("Kaynak 401; hesaplarda 'ilk oturum açışta parolayı değiştir' seçili.", "password-change-required"),
         ("移行先で401。ライセンスを E3 で付与したばかりのユーザーです", "new-account-provisioning"),
+        ("Kaynakta 401; eski bir Exchange sunucusu, CPU tavan yapıyor.", "overutilized-server"),
     ],
     ids=[
         "portuguese verify red",
@@ -2600,6 +2601,7 @@ def test_expiry_policies_approved_requests_and_audit_events_name_their_cause(
         "romanian old password at verification",
         "turkish change at first sign-in",
         "japanese licence with a plan name inside",
+        "turkish old server, cpu at the ceiling",
     ],
 )
 def test_failures_and_clues_said_in_other_languages(
@@ -2775,3 +2777,27 @@ def test_change_prompts_consent_disabled_accounts_and_temporary_resets_name_thei
 def test_a_cutover_places_a_failure_and_a_cutover_room_is_not_one(by_phrases: Classifier) -> None:
     assert by_phrases("forwarded: 'Error 401 Unauthorized, please help, cutover is tomorrow'").matched
     assert not by_phrases("war room for the cutover is 401 again, pizza at 7").matched
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("dest 401 overnight, the admin's password reached its expiry date", "password-change-required"),
+        ("401 on dest since friday, the skip-the-MFA-setup grace period ended", "security-defaults"),
+        (
+            "First pass finished fine two weeks ago, the second pass is all 401 unauthorized now",
+            "security-defaults",
+        ),
+    ],
+    ids=["reached its expiry", "hyphenated grace", "earlier pass finished fine"],
+)
+def test_expiry_dates_registration_grace_and_an_earlier_pass_name_their_cause(
+    by_phrases: Classifier, text: str, cause: str
+) -> None:
+    diagnosis = by_phrases(text)
+    assert diagnosis.matched
+    assert diagnosis.causes[0].id == cause
+
+
+def test_a_first_time_seeing_the_error_is_answered() -> None:
+    assert classify("could someone walk me through a 401 from MigrationWiz? first time I'm seeing it").matched
