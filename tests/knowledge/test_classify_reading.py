@@ -2486,10 +2486,45 @@ def test_a_thread_whose_last_words_close_the_case_is_not_answered(
             "this morning 07:55",
             "new-account-provisioning",
         ),
+        ("src 401, the login page forces a pw update first", "password-change-required"),
+        ("od dest 401, migration admin has no rights on users sites", "onedrive-not-provisioned"),
+        ("OD proj 401 dst no license for some users", "onedrive-not-provisioned"),
+        ("401 since Tuesday; their IT set a new password for the svc account", "wrong-credentials"),
+        (
+            "is a 401 normal when the user was only made in 365 a couple of hours ago?",
+            "new-account-provisioning",
+        ),
+        ("401 again, OWA takes the password and then says it has to be changed", "password-change-required"),
+        ("401 on od src, usr disabled", "onedrive-source-user"),
+        ("dst 401, the GA never clicked accept on the app permissions", "modern-auth-not-configured"),
+        ("the users we reset to temp passwords fail 401 on the source", "password-change-required"),
+        ("dest 401 overnight, the admin's password reached its expiry date", "password-change-required"),
+        ("401 on dest since friday, the skip-the-MFA-setup grace period ended", "security-defaults"),
+        (
+            "First pass finished fine two weeks ago, the second pass is all 401 unauthorized now",
+            "security-defaults",
+        ),
     ],
-    ids=["passwords expired by policy", "aged out", "approved push", "add user events"],
+    ids=[
+        "passwords expired by policy",
+        "aged out",
+        "approved push",
+        "add user events",
+        "forced update",
+        "no access to user sites",
+        "no license is not a count",
+        "admin set one",
+        "just made",
+        "has to be changed",
+        "usr disabled",
+        "never clicked accept",
+        "reset to temp",
+        "reached its expiry",
+        "hyphenated grace",
+        "earlier pass finished fine",
+    ],
 )
-def test_expiry_policies_approved_requests_and_audit_events_name_their_cause(
+def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
     by_phrases: Classifier, text: str, cause: str
 ) -> None:
     diagnosis = by_phrases(text)
@@ -2710,34 +2745,6 @@ def test_ones_own_expiring_password_is_not_answered() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "cause"),
-    [
-        ("src 401, the login page forces a pw update first", "password-change-required"),
-        ("od dest 401, migration admin has no rights on users sites", "onedrive-not-provisioned"),
-        ("OD proj 401 dst no license for some users", "onedrive-not-provisioned"),
-        ("401 since Tuesday; their IT set a new password for the svc account", "wrong-credentials"),
-        (
-            "is a 401 normal when the user was only made in 365 a couple of hours ago?",
-            "new-account-provisioning",
-        ),
-    ],
-    ids=[
-        "forced update",
-        "no access to user sites",
-        "no license is not a count",
-        "admin set one",
-        "just made",
-    ],
-)
-def test_forced_updates_site_access_and_new_passwords_set_by_someone_name_their_cause(
-    by_phrases: Classifier, text: str, cause: str
-) -> None:
-    diagnosis = by_phrases(text)
-    assert diagnosis.matched
-    assert diagnosis.causes[0].id == cause
-
-
-@pytest.mark.parametrize(
     "question",
     [
         "I'm told the customer used AD Sync to build the users in O365 and now we have Unauthorized errors. "
@@ -2756,47 +2763,9 @@ def test_advice_for_when_the_error_says_something_is_not_answered() -> None:
     assert not classify("tip: when the error says Basic Auth Disabled, check the OAuth fields first").matched
 
 
-@pytest.mark.parametrize(
-    ("text", "cause"),
-    [
-        ("401 again, OWA takes the password and then says it has to be changed", "password-change-required"),
-        ("401 on od src, usr disabled", "onedrive-source-user"),
-        ("dst 401, the GA never clicked accept on the app permissions", "modern-auth-not-configured"),
-        ("the users we reset to temp passwords fail 401 on the source", "password-change-required"),
-    ],
-    ids=["has to be changed", "usr disabled", "never clicked accept", "reset to temp"],
-)
-def test_change_prompts_consent_disabled_accounts_and_temporary_resets_name_their_cause(
-    by_phrases: Classifier, text: str, cause: str
-) -> None:
-    diagnosis = by_phrases(text)
-    assert diagnosis.matched
-    assert diagnosis.causes[0].id == cause
-
-
 def test_a_cutover_places_a_failure_and_a_cutover_room_is_not_one(by_phrases: Classifier) -> None:
     assert by_phrases("forwarded: 'Error 401 Unauthorized, please help, cutover is tomorrow'").matched
     assert not by_phrases("war room for the cutover is 401 again, pizza at 7").matched
-
-
-@pytest.mark.parametrize(
-    ("text", "cause"),
-    [
-        ("dest 401 overnight, the admin's password reached its expiry date", "password-change-required"),
-        ("401 on dest since friday, the skip-the-MFA-setup grace period ended", "security-defaults"),
-        (
-            "First pass finished fine two weeks ago, the second pass is all 401 unauthorized now",
-            "security-defaults",
-        ),
-    ],
-    ids=["reached its expiry", "hyphenated grace", "earlier pass finished fine"],
-)
-def test_expiry_dates_registration_grace_and_an_earlier_pass_name_their_cause(
-    by_phrases: Classifier, text: str, cause: str
-) -> None:
-    diagnosis = by_phrases(text)
-    assert diagnosis.matched
-    assert diagnosis.causes[0].id == cause
 
 
 def test_a_first_time_seeing_the_error_is_answered() -> None:
