@@ -33,7 +33,9 @@ def read_cases(path: Path) -> list[dict[str, Any]]:
     ]
 
 
-# The learned reading's training: a feature must be in this many messages, and how loosely weights fit.
+# The learned reading's training: a feature must be in this many messages, how loosely weights fit, and how
+# close to its optimum the fit runs (at scikit-learn's default it stops short, and each retrain then moves
+# borderline answers: README).
 READING_MIN_MESSAGES = 10
 READING_FIT = 10.0
 READING_TOL = 1e-6
