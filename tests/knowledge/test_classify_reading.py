@@ -2504,6 +2504,18 @@ def test_a_thread_whose_last_words_close_the_case_is_not_answered(
             "First pass finished fine two weeks ago, the second pass is all 401 unauthorized now",
             "security-defaults",
         ),
+        ("401 mbx users on temp passwords that must be changed at first login", "password-change-required"),
+        ("odd one: 401 mbx corrupt? user came from onprem via entra connect", "entra-connect-mailbox"),
+        ("dst 401; it sends a code to the customer admin's phone and they read it to me", "mfa-required"),
+        (
+            "their GPO makes users reset their password every 90 days and the svc account was due, src 401",
+            "password-change-required",
+        ),
+        ("the pw works only if you change it at login, dst 401", "password-change-required"),
+        (
+            "per-user MFA shows Enforced on the source admin, we're getting the 401 error suite now",
+            "mfa-required",
+        ),
     ],
     ids=[
         "passwords expired by policy",
@@ -2522,6 +2534,12 @@ def test_a_thread_whose_last_words_close_the_case_is_not_answered(
         "reached its expiry",
         "hyphenated grace",
         "earlier pass finished fine",
+        "a mailbox, not a count",
+        "a mailbox in question",
+        "code sent to someone's phone",
+        "reset every n days",
+        "change it at login",
+        "getting the error suite",
     ],
 )
 def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
@@ -2605,6 +2623,10 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
         ("Kaynak 401; hesaplarda 'ilk oturum açışta parolayı değiştir' seçili.", "password-change-required"),
         ("移行先で401。ライセンスを E3 で付与したばかりのユーザーです", "new-account-provisioning"),
         ("Kaynakta 401; eski bir Exchange sunucusu, CPU tavan yapıyor.", "overutilized-server"),
+        ("Me sale 401 en el destino, ¿qué reviso?", None),
+        ("Na docelowym 401, konto ma hasło tymczasowe i nikt się nie zalogował", "password-change-required"),
+        ("source पर 401, login करते ही पासवर्ड बदलने को कह रहा है", "password-change-required"),
+        ("Zdroj vrací 401, po heslu se zobrazí Ověřte svou identitu", "mfa-required"),
     ],
     ids=[
         "portuguese verify red",
@@ -2637,6 +2659,10 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
         "turkish change at first sign-in",
         "japanese licence with a plan name inside",
         "turkish old server, cpu at the ceiling",
+        "spanish me sale is no room",
+        "polish password, temporary",
+        "hindi asks to change the password",
+        "czech verify your identity",
     ],
 )
 def test_failures_and_clues_said_in_other_languages(
@@ -2770,3 +2796,37 @@ def test_a_cutover_places_a_failure_and_a_cutover_room_is_not_one(by_phrases: Cl
 
 def test_a_first_time_seeing_the_error_is_answered() -> None:
     assert classify("could someone walk me through a 401 from MigrationWiz? first time I'm seeing it").matched
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "weekly status: 3/40 verified, the rest all 401",
+        "what's the usual turnaround on a 401 ticket? ours failed verify this morning",
+        "401 Unauthorized reading the leavers' OneDrives, accounts disabled in AD",
+    ],
+    ids=["n/m verified", "failed verify", "onedrives"],
+)
+def test_verify_counts_failed_verifies_and_onedrives_place_a_failure(
+    by_phrases: Classifier, report: str
+) -> None:
+    assert by_phrases(report).matched
+
+
+@pytest.mark.parametrize(
+    "joke",
+    [
+        "Why did the migration engineer refuse to cross the road? 401 Unauthorized.",
+        "why do admins hate 401s? no closure without authorization. I'll see myself out",
+    ],
+    ids=["cross the road", "see myself out"],
+)
+def test_jokes_about_the_401_are_not_answered(joke: str) -> None:
+    assert not classify(joke).matched
+
+
+def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
+    assert classify(
+        "Remember the Fabrikam migration where nobody set the password to never expire? Same story today: "
+        "the admin password aged out overnight and the destination now 401s."
+    ).matched
