@@ -2516,6 +2516,8 @@ def test_a_thread_whose_last_words_close_the_case_is_not_answered(
             "per-user MFA shows Enforced on the source admin, we're getting the 401 error suite now",
             "mfa-required",
         ),
+        ("creds 401 ms login gives the which account page", "account-picker"),
+        ("401 even though owa login works w a diff pw than whats in the endpoint", "wrong-credentials"),
     ],
     ids=[
         "passwords expired by policy",
@@ -2540,6 +2542,8 @@ def test_a_thread_whose_last_words_close_the_case_is_not_answered(
         "reset every n days",
         "change it at login",
         "getting the error suite",
+        "ms is microsoft, not milliseconds",
+        "a different password than the endpoint's",
     ],
 )
 def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
@@ -2627,6 +2631,14 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
         ("Na docelowym 401, konto ma hasło tymczasowe i nikt się nie zalogował", "password-change-required"),
         ("source पर 401, login करते ही पासवर्ड बदलने को कह रहा है", "password-change-required"),
         ("Zdroj vrací 401, po heslu se zobrazí Ověřte svou identitu", "mfa-required"),
+        ("Lähde 401, admin-tilillä on tekstiviestivarmennus", "mfa-required"),
+        ("401 lähteessä ruuhka-aikaan, vanha Exchange-palvelin ja muisti täynnä", "overutilized-server"),
+        (
+            "Fuld migrering gik fint i første uge, nu efter to uger fejler alle med 401 på destinationen",
+            "security-defaults",
+        ),
+        ("Kohde antaa 401, postilaatikot luotiin juuri äsken", "new-account-provisioning"),
+        ("401 sulla destinazione solo per gli utenti aggiunti stamattina", "new-account-provisioning"),
     ],
     ids=[
         "portuguese verify red",
@@ -2663,6 +2675,11 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
         "polish password, temporary",
         "hindi asks to change the password",
         "czech verify your identity",
+        "finnish sms verification",
+        "finnish old server at rush hour",
+        "danish after two weeks",
+        "finnish created just now",
+        "italian added this morning",
     ],
 )
 def test_failures_and_clues_said_in_other_languages(
@@ -2778,8 +2795,9 @@ def test_ones_own_expiring_password_is_not_answered() -> None:
         "newbie question: the 401 message says something about basic auth disabled, "
         "do I have to set something up?",
         "any KB for 401s? seeing one now on the source",
+        "any quick way to see why a verify is returning 401? the customer is waiting on me",
     ],
-    ids=["now we get", "the message says", "seeing one now"],
+    ids=["now we get", "the message says", "seeing one now", "customer waiting"],
 )
 def test_a_question_about_an_error_one_has_now_is_answered(question: str) -> None:
     assert classify(question).matched
@@ -2818,8 +2836,9 @@ def test_verify_counts_failed_verifies_and_onedrives_place_a_failure(
     [
         "Why did the migration engineer refuse to cross the road? 401 Unauthorized.",
         "why do admins hate 401s? no closure without authorization. I'll see myself out",
+        "Dreamt last night that every verify was a 401 Unauthorized. Need a vacation.",
     ],
-    ids=["cross the road", "see myself out"],
+    ids=["cross the road", "see myself out", "a dream"],
 )
 def test_jokes_about_the_401_are_not_answered(joke: str) -> None:
     assert not classify(joke).matched
