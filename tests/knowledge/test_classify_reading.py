@@ -539,7 +539,7 @@ def test_a_fix_in_the_title_line_frames_the_recap_below_it() -> None:
         "contractor rotated the migration admin's password. This morning the admin updated the endpoint."
     )
     assert not classify(text).matched
-    # on one line the phrases read the recap's failure as outliving the fix; read as a whole, it is closed
+    # on one line there is no title line, but a recap told after 'resolved, closing' is still the closed case
     assert not classify(" ".join(text.split())).matched
 
 
