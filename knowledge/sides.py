@@ -24,7 +24,8 @@ _SOURCE = (
     r"|\bquell(?:e\b|-|seite|server|tenant|umgebung|system|postf|projekt|benutz)|\borigen\b|\borigem\b|\borigine\b"
     r"|\bbron(?:tenant|omgeving|server|kant)?\b|\bźród(?:ł|l)\w*|\bzrodl\w*|\bsorgente\b"
     r"|\bkäll(?:a|an|sidan|tenant\w*|server\w*|miljö\w*|system\w*)\b|\bkilde(?:n|siden|tenant\w*|server\w*|miljø\w*)?\b"
-    r"|\bkaynak\w*|\bl[äa]hde\w*|\bl[äa]htee\w*|\bforr[áa]s\w*|\bsurs[aăe]\b|\bzdroj\w*|\bngu[ồo]n\b|" + _CJK_SOURCE
+    r"|\bkaynak\w*|\bl[äa]hde\w*|\bl[äa]htee\w*|\bforr[áa]s\w*|\bsurs[aăe]\b|\bzdroj\w*|\bngu[ồo]n\b|"
+    + _CJK_SOURCE
 )
 _OLD = (
     r"\bold[\s-]tenant\b|\borigin(?:al)?[\s-]tenant\b|\bon-?prem(?:ises)?\s+(?:source|side|end|project|environment)\b"
