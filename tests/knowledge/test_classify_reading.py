@@ -2517,6 +2517,7 @@ def test_a_thread_whose_last_words_close_the_case_is_not_answered(
             "mfa-required",
         ),
         ("creds 401 ms login gives the which account page", "account-picker"),
+        ("401 unauth dst, admin pw expird over the weekend", "password-change-required"),
         ("401 even though owa login works w a diff pw than whats in the endpoint", "wrong-credentials"),
     ],
     ids=[
@@ -2543,6 +2544,7 @@ def test_a_thread_whose_last_words_close_the_case_is_not_answered(
         "change it at login",
         "getting the error suite",
         "ms is microsoft, not milliseconds",
+        "expired misspelt",
         "a different password than the endpoint's",
     ],
 )
@@ -2639,6 +2641,13 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
         ),
         ("Kohde antaa 401, postilaatikot luotiin juuri äsken", "new-account-provisioning"),
         ("401 sulla destinazione solo per gli utenti aggiunti stamattina", "new-account-provisioning"),
+        ("Destinazione 401 per gli utenti importati ieri sera da CSV", "new-account-provisioning"),
+        ("Kohde antaa 401, tunnuksella on vain Helpdesk-rooli", "insufficient-permissions"),
+        ("Kohteessa 401, kirjautuminen pitää hyväksyä puhelimesta", "mfa-required"),
+        ("Error 401 en el origen si lanzamos 300 buzones a la vez", "overutilized-server"),
+        ("401 a célbérlőben a ma délután létrehozott postafiókoknál", "new-account-provisioning"),
+        ("Docelowo 401, obiekty z synchronizacji katalogów, skrzynki są uszkodzone", "entra-connect-mailbox"),
+        ("Kilden giver 401, domænets maksimale adgangskodealder er 90 dage", "password-change-required"),
     ],
     ids=[
         "portuguese verify red",
@@ -2680,6 +2689,13 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
         "danish after two weeks",
         "finnish created just now",
         "italian added this morning",
+        "italian imported last night",
+        "finnish only a helpdesk role",
+        "finnish approve on the phone",
+        "spanish mailboxes at once",
+        "hungarian created this afternoon",
+        "polish directory sync, broken mailboxes",
+        "danish maximum password age",
     ],
 )
 def test_failures_and_clues_said_in_other_languages(
