@@ -19,6 +19,8 @@ from knowledge.sides import SIDE_FINDERS, failing_side, side_failures
 from knowledge.slacktext import clean
 
 MAX_ANALYSED_CHARS = 20_000
+# the bot's command typed into a message, where Slack does not run it (in a thread): put to the bot directly
+_COMMAND = re.compile(r"\s*/why401\b", re.IGNORECASE)
 OTHER_FORM = "other-401"
 _OFF_SIDE_FACTOR = 0.5
 # The learned reading overrules the catalog's phrases on whether a message reports a live failure only when
@@ -98,10 +100,10 @@ _ERROR_REACH = 40  # how near a bare number an error word must stand to make it 
 
 
 def _the_same_number_again(gate: Gate, text: Text, start: int, end: int) -> bool:
-    """Whether a mention is a bare number ("401") with no word of an error around it."""
+    """Whether a mention is a bare number ("401", not "401s" nor "401ing") with no error word around it."""
     return (
         gate.error_words is not None
-        and text.lower[start : start + 1].isdigit()
+        and text.lower[start:end].isdigit()
         and not gate.error_words.search(text.lower, max(0, start - _ERROR_REACH), end + _ERROR_REACH)
     )
 
@@ -244,15 +246,15 @@ _ACKNOWLEDGEMENT = 40  # a trailing entry shorter than this, name and time inclu
 _UNDER_WAY_REACH = 80  # how near a fix the migration must be said to be moving again
 
 
-def _closed(gate: Gate, text: Text, fixes: list[int]) -> bool:
+def _closed(gate: Gate, text: Text, fixes: list[int], digressions: Spans = ()) -> bool:
     """Whether the text ends with the case solved, no failure nor word of one going on after: its last
     entry, reactions after it aside, closes the case ("verify passes, closing the ticket"), or a fix or the
     credential check passing sits beside the migration moving again ("re-verify ✅, migration running"),
     unless said under a condition ("once verify passes, the pass starts"). `fixes` are where it says the
-    failure is fixed, as `_fixes` finds them."""
+    failure is fixed, as `_fixes` finds them; closings in `digressions` close another matter."""
     spans = zip(text.entries, (*text.entries[1:], len(text.lower)), strict=True)
     last = max((start for start, end in spans if end - start >= _ACKNOWLEDGEMENT), default=0)
-    closings = _spans(gate.closings, text)
+    closings = _outside(digressions, _spans(gate.closings, text))
     ends = [start for start, _ in closings if start >= last]
     passes = [start for start, _ in _unconditional(gate, text, _spans(gate.checks_pass, text))]
     moving = [start for start, _ in _spans(gate.under_way, text)]
@@ -300,6 +302,36 @@ def _conditional(gate: Gate, text: Text, at: int) -> bool:
     )
 
 
+def _outside(digressions: Spans, spans: Spans) -> Spans:
+    """The spans that start in none of the `digressions`."""
+    return tuple(span for span in spans if not _within(digressions, span[0], span[0] + 1))
+
+
+_DIGRESSION_END = re.compile(r"[.!?]\s+|。\s*|\s[•·]\s")
+
+
+def _sentence_end(text: Text, at: int) -> int:
+    """Where the sentence (or bullet) holding position `at` ends, within its entry."""
+    entry_end = _entry_end(text, at)
+    after = _DIGRESSION_END.search(text.lower, at, entry_end)
+    return after.start() if after else entry_end
+
+
+def _digressions(gate: Gate, text: Text, said: list[tuple[int, int]]) -> Spans:
+    """Stretches of a message about another matter than its own failure: from where a sentence turns to one
+    ("unrelated:", "side note", "on the other project") to its end, and what comes before "anyway, for
+    real" in its entry. Fixes, closings, talk and asides there are that matter's; only where a failure
+    mention (`said`: no room or count disowns it) stands outside them all, the message's own matter."""
+    spans = [(start, _sentence_end(text, end)) for start, end in _spans(gate.digressions, text)]
+    spans += [
+        (text.entries[_entry_index(text, start) - 1], start) for start, _ in _spans(gate.back_on_topic, text)
+    ]
+    own = [*said, *_spans(gate.unmistakable, text)]
+    if not any(not _within(tuple(spans), *span) for span in own):
+        return ()
+    return tuple(spans)
+
+
 def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
     """An unmistakable wording, or an own failure mention in this domain's context or beside a strong
     clue to one of its causes; not already fixed, not said to be something other than a 401, and not
@@ -322,25 +354,26 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
     gate = article.gate
     # "still getting the 401?" answered "nope, fixed it" asks of the failure rather than reports it
     asked_no = _asked_if_failing(article, text)
-    undisowned = [
-        span for span in _undisowned(gate, text, _spans(gate.failure, text)) if not _within(asked_no, *span)
-    ]
+    said = _undisowned(gate, text, _spans(gate.failure, text))
+    digressions = _digressions(gate, text, said)
+    undisowned = [span for span in said if not (_within(asked_no, *span) or _within(digressions, *span))]
     own_failure = _own_failure(gate, text, undisowned)
     weighed = False
     if not asked:
-        all_fixes = _fixes(gate, text, [start for start, _ in undisowned])
-        if _closed(gate, text, all_fixes):
+        fixes_said = _fixes(gate, text, [start for start, _ in undisowned])
+        all_fixes = [at for at in fixes_said if not _within(digressions, at, at + 1)]
+        if _closed(gate, text, all_fixes, digressions):
             return "refused"
-        disclaimed = _spans(gate.disclaimers, text)
+        disclaimed = _outside(digressions, _spans(gate.disclaimers, text))
         if disclaimed and (
             any(start < _FRAME for start, _ in disclaimed)
             or not (_any(gate.unmistakable, text) and side_failures(text))
         ):
             return "refused"
-        framing = _spans(gate.talk, text)
+        framing = _outside(digressions, _spans(gate.talk, text))
         # in a pasted thread only the opening entry can report the failure fixed or aside
         opening_end = _entry_end(text, 0)
-        asides = () if _any(gate.unmistakable, text) else _spans(gate.asides, text)
+        asides = () if _any(gate.unmistakable, text) else _outside(digressions, _spans(gate.asides, text))
         mentions = [start for start, _ in _spans(gate.failure, text) + _spans(gate.unmistakable, text)]
         talk = tuple(
             (start, end)
@@ -355,7 +388,7 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
             unsaid = (talk + _quotations(text) if framed_as_talk else talk) + asked_no
             if not _goes_on(gate, text, unsaid, before=_FRAME if framed else None):
                 return "talk" if own_failure and not fixes else "refused"
-        weighed = bool(all_fixes or disclaimed or framing or _spans(gate.asides, text))
+        weighed = bool(all_fixes or disclaimed or framing or _outside(digressions, _spans(gate.asides, text)))
     if _any(gate.other_error, text):
         # "401?" answered "no, it's a 500" does not name the error
         questions = _questions_answered_no(article, text)
@@ -759,10 +792,13 @@ class Classifier:
     def __call__(self, text: str, side_hint: Side | None = None, asked: bool = False) -> Diagnosis:
         """Classify `text`; `side_hint` is the failing side to assume when the text names none.
 
-        `asked` is true when someone put the text to the bot directly (a command, a mention), so a
-        bare failure mention is enough; channel chatter also needs a word of this domain.
+        `asked` is true when someone put the text to the bot directly (a command, a mention, or a message
+        that opens with the command), so a bare failure mention is enough; channel chatter also needs a
+        word of this domain.
         """
         notes: list[str] = []
+        if command := _COMMAND.match(text):
+            text, asked = text[command.end() :], True
         if len(text) > MAX_ANALYSED_CHARS:
             notes.append(f"Only the first {MAX_ANALYSED_CHARS:,} of {len(text):,} characters were read.")
             text = text[:MAX_ANALYSED_CHARS]

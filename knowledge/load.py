@@ -322,6 +322,8 @@ def load_article(folder: Traversable) -> Article:
             closings=gate.phrases("closings", optional=True),
             under_way=gate.phrases("under_way", optional=True),
             checks_pass=gate.phrases("checks_pass", optional=True),
+            digressions=gate.phrases("digressions", optional=True),
+            back_on_topic=gate.phrases("back_on_topic", optional=True),
             disclaimers=gate.phrases("disclaimers", optional=True),
             other_error=gate.phrases("other_error", optional=True),
             names_the_error=gate.pattern("names_the_error"),

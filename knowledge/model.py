@@ -104,6 +104,8 @@ class Gate:
     closings: Finders = _NONE
     under_way: Finders = _NONE
     checks_pass: Finders = _NONE
+    digressions: Finders = _NONE  # what opens a sentence on another matter ("unrelated:", "side note")
+    back_on_topic: Finders = _NONE  # what ends one ("anyway, for real", "jokes aside")
     # Searched within one mention or near it, where the article gives them:
     # what in a failure mention names the error itself (401, an AADSTS code), not only that something failed;
     names_the_error: re.Pattern[str] | None = None

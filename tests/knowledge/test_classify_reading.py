@@ -423,6 +423,8 @@ def test_beside_a_401k_a_bare_401_is_the_same_thing_again_unless_an_error_word_s
     assert not classify(benefits).matched
     assert classify(benefits + "\nTariq: the destination mailboxes fail verify with 401 since noon").matched
     assert classify(benefits + "\nTariq: MigrationWiz says 401 on every destination mailbox").matched
+    # "not the 401(k)" says which 401 it is not: the retirement plan
+    assert classify("the destination fails verify with 401 Unauthorized (no, not the 401(k) kind)").matched
 
 
 def _answered_only_once_changed(text: str, old: str, new: str) -> None:
@@ -1698,6 +1700,12 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "haha their test tenant is literally called 'contoso-unauthorized'",  # a name, not the error
         # Swedish: it sorted itself out
         "Tack alla, 401-felet löste sig när vi väntade ett dygn på OneDrive-provisioneringen",
+        # another error, told apart from the 401
+        "dest items fail with `403 Forbidden - cannot impersonate the requested user`, creds are fine. a "
+        "different animal from the usual 401, right?",
+        # what used to happen, and has not since
+        "back in 2023 we used to get 401s from that tenant every week, before they moved to modern auth. "
+        "it's been quiet ever since",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
@@ -2360,6 +2368,16 @@ def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
             "50074 Strong Authentication is required",
             "security-defaults",
         ),
+        (
+            "dst 401 on 12 users; helpdesk handed out new pws and all of them were made to reset on "
+            "1st login",
+            "password-change-required",
+        ),
+        (
+            "src Exchange 2016 verify 401 for all users. CPU 14%, RAM fine. their IT says the svc account "
+            "password was changed on monday",
+            "wrong-credentials",
+        ),
     ],
     ids=[
         "not an exchange admin",
@@ -2371,6 +2389,8 @@ def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
         "one address for another",
         "owa once",
         "security defaults in the sign-in log",
+        "made to reset on first login",
+        "a low cpu is no overload",
     ],
 )
 def test_a_clue_names_its_cause_without_the_reading(by_phrases: Classifier, text: str, cause: str) -> None:
@@ -2648,6 +2668,10 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
         ("401 a célbérlőben a ma délután létrehozott postafiókoknál", "new-account-provisioning"),
         ("Docelowo 401, obiekty z synchronizacji katalogów, skrzynki są uszkodzone", "entra-connect-mailbox"),
         ("Kilden giver 401, domænets maksimale adgangskodealder er 90 dage", "password-change-required"),
+        (
+            "ソースで401。管理者アカウントにメールボックスへのアクセス権限を付与していませんでした",
+            "insufficient-permissions",
+        ),
     ],
     ids=[
         "portuguese verify red",
@@ -2696,6 +2720,7 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
         "hungarian created this afternoon",
         "polish directory sync, broken mailboxes",
         "danish maximum password age",
+        "japanese rights never granted",
     ],
 )
 def test_failures_and_clues_said_in_other_languages(
@@ -2865,3 +2890,34 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "Remember the Fabrikam migration where nobody set the password to never expire? Same story today: "
         "the admin password aged out overnight and the destination now 401s."
     ).matched
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "verify on the dest keeps coming back 401 since the tenant ID went missing. unrelated: ticket 55120 "
+        "can be closed, customer confirmed",
+        "new source mailbox added this morning 401s on verify. side note the PR for the runbook got merged",
+        "joke of the day: my password and I are no longer on speaking terms. anyway, for real: dest verify "
+        "401 for every user since the audit",
+        "Tailspin batch: Error: 401 Unauthorized on all items. the 500s on the other project were fixed "
+        "overnight",
+        "Verify on the source: 401. Last week's 401 on this tenant was a mistyped password, fixed back then; "
+        "this is a different issue, the sign-in asks for a code now",
+    ],
+    ids=["closing another ticket", "side note", "back from a joke", "another project's fix", "a new issue"],
+)
+def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(report: str) -> None:
+    assert classify(report).matched
+
+
+def test_a_side_matter_with_no_failure_of_its_own_beside_it_is_still_a_fix() -> None:
+    assert not classify("side note: the 401 on Fabrikam got fixed, closing").matched
+
+
+def test_a_message_opening_with_the_command_is_put_to_the_bot() -> None:
+    text = "Fabrikam 401 again"
+    assert not classify(text).matched
+    assert classify(f"/why401 {text}") == default_classifier()(text, asked=True)
+    assert classify(f"/why401 {text}").matched
+    assert not classify("/why401").matched
