@@ -310,23 +310,37 @@ def _outside(digressions: Spans, spans: Spans) -> Spans:
 _DIGRESSION_END = re.compile(r"[.!?]\s+|。\s*|\s[•·]\s")
 
 
-def _sentence_end(text: Text, at: int) -> int:
-    """Where the sentence (or bullet) holding position `at` ends, within its entry."""
-    entry_end = _entry_end(text, at)
-    after = _DIGRESSION_END.search(text.lower, at, entry_end)
-    return after.start() if after else entry_end
+def _sentence(text: Text, start: int, end: int) -> tuple[int, int]:
+    """The sentence (or bullet) holding a span, within its entry."""
+    entry_start, entry_end = text.entries[_entry_index(text, start) - 1], _entry_end(text, start)
+    before = [stop.end() for stop in _DIGRESSION_END.finditer(text.lower, entry_start, start)]
+    after = _DIGRESSION_END.search(text.lower, end, entry_end)
+    return max(before, default=entry_start), after.start() if after else entry_end
 
 
 def _digressions(gate: Gate, text: Text, said: list[tuple[int, int]]) -> Spans:
-    """Stretches of a message about another matter than its own failure: from where a sentence turns to one
-    ("unrelated:", "side note", "on the other project") to its end, and what comes before "anyway, for
-    real" in its entry. Fixes, closings, talk and asides there are that matter's; only where a failure
-    mention (`said`: no room or count disowns it) stands outside them all, the message's own matter."""
-    spans = [(start, _sentence_end(text, end)) for start, end in _spans(gate.digressions, text)]
+    """Stretches of a message about another matter than its own failure (`said`: the failure mentions no
+    room or count disowns, with the unmistakable wordings).
+
+    A sentence that turns to another matter ("unrelated:", "side note", "the earlier 'wrong password' ...
+    was fixed") is one, whole when it holds no own failure, else from the turn on; when the failure comes
+    only after the turn ("PR #401 is merged. separately, my project throws 401"), what came before it in
+    its entry is. So is what comes before "anyway, for real" in its entry. Fixes, closings, talk and
+    asides there are that matter's; only where an own failure stands outside them all."""
+    own = (*said, *_spans(gate.unmistakable, text))
+    spans = []
+    for start, end in _spans(gate.digressions, text):
+        sentence_start, sentence_end = _sentence(text, start, end)
+        entry_start = text.entries[_entry_index(text, start) - 1]
+        if not _within(own, sentence_start, sentence_end):
+            spans.append((sentence_start, sentence_end))
+        elif _within(own, start, sentence_end) and not _within(own, entry_start, start):
+            spans.append((entry_start, start))
+        else:
+            spans.append((start, sentence_end))
     spans += [
         (text.entries[_entry_index(text, start) - 1], start) for start, _ in _spans(gate.back_on_topic, text)
     ]
-    own = [*said, *_spans(gate.unmistakable, text)]
     if not any(not _within(tuple(spans), *span) for span in own):
         return ()
     return tuple(spans)

@@ -1706,6 +1706,9 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         # what used to happen, and has not since
         "back in 2023 we used to get 401s from that tenant every week, before they moved to modern auth. "
         "it's been quiet ever since",
+        "Public folder project throws 403 Forbidden today while creds verify fine. any ideas? not seeing "
+        "any 401s at all",
+        "take the 401 east to Pickering, the office is right off the exit",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
@@ -2378,6 +2381,19 @@ def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
             "password was changed on monday",
             "wrong-credentials",
         ),
+        (
+            "the 6 users that 401 on dst got temp passwords last week - none of them has signed in since",
+            "password-change-required",
+        ),
+        (
+            "dst 401 for the pilot users, they're all stuck on the change-your-password screen",
+            "password-change-required",
+        ),
+        (
+            "src 401 on all mailboxes: the endpoint says svc_mig but the account was renamed to svc-mig last "
+            "week; OWA with the new name and the same pw works",
+            "wrong-credentials",
+        ),
     ],
     ids=[
         "not an exchange admin",
@@ -2391,6 +2407,9 @@ def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
         "security defaults in the sign-in log",
         "made to reset on first login",
         "a low cpu is no overload",
+        "none of them is no rundown value",
+        "change-your-password screen",
+        "a renamed account",
     ],
 )
 def test_a_clue_names_its_cause_without_the_reading(by_phrases: Classifier, text: str, cause: str) -> None:
@@ -2672,6 +2691,11 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
             "ソースで401。管理者アカウントにメールボックスへのアクセス権限を付与していませんでした",
             "insufficient-permissions",
         ),
+        (
+            "la delta falla con 401 en destino desde hoy; el portal pide Microsoft Authenticator, ya "
+            "sin botón de omitir",
+            "security-defaults",
+        ),
     ],
     ids=[
         "portuguese verify red",
@@ -2721,6 +2745,7 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
         "polish directory sync, broken mailboxes",
         "danish maximum password age",
         "japanese rights never granted",
+        "spanish no skip button left",
     ],
 )
 def test_failures_and_clues_said_in_other_languages(
@@ -2904,11 +2929,34 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "overnight",
         "Verify on the source: 401. Last week's 401 on this tenant was a mistyped password, fixed back then; "
         "this is a different issue, the sign-in asks for a code now",
+        "dest admin sign-in now lands on the account chooser, verify creds 401. the earlier 'mailbox not "
+        "found' on this project was fixed yesterday btw",
+        "src lines all 401 since the admin must use a FIDO key now. (for the record: the 403 on the archive "
+        "mailboxes is a separate issue, ticket to follow)",
+        "fyi PR #128 is merged. separately, a project of mine started throwing 401 Unauthorized on verify "
+        "this morning",
+        "knock knock. who's there? 401. 401 who? no seriously, the Fabrikam dest verify is 401ing, anyone "
+        "free?",
+        "Verify: 401 Unauthorized on the source for all users, the app has no admin consent. Side notes so "
+        "nobody mixes them up: the DNS issue on the Tailspin ticket is sorted",
     ],
-    ids=["closing another ticket", "side note", "back from a joke", "another project's fix", "a new issue"],
+    ids=[
+        "closing another ticket",
+        "side note",
+        "back from a joke",
+        "another project's fix",
+        "a new issue",
+        "an earlier issue fixed",
+        "a separate issue for the record",
+        "separately after a merged pr",
+        "no seriously",
+        "side notes",
+    ],
 )
-def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(report: str) -> None:
-    assert classify(report).matched
+def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(
+    by_phrases: Classifier, report: str
+) -> None:
+    assert by_phrases(report).matched
 
 
 def test_a_side_matter_with_no_failure_of_its_own_beside_it_is_still_a_fix() -> None:
@@ -2921,3 +2969,9 @@ def test_a_message_opening_with_the_command_is_put_to_the_bot() -> None:
     assert classify(f"/why401 {text}") == default_classifier()(text, asked=True)
     assert classify(f"/why401 {text}").matched
     assert not classify("/why401").matched
+
+
+def test_taking_the_401_of_a_project_is_a_ticket_not_the_highway() -> None:
+    assert classify(
+        "<@U1ABC> can you take the 401 on the Northwind project? dest side, customer in APAC"
+    ).matched
