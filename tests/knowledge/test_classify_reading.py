@@ -1709,6 +1709,8 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "Public folder project throws 403 Forbidden today while creds verify fine. any ideas? not seeing "
         "any 401s at all",
         "take the 401 east to Pickering, the office is right off the exit",
+        "PS> Get-MailboxStatistics a.lee | fl ItemCount\nItemCount : 401\nsame as the source, so that "
+        "mailbox is done",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
@@ -2394,6 +2396,17 @@ def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
             "week; OWA with the new name and the same pw works",
             "wrong-credentials",
         ),
+        (
+            "pass 2 fails with 401 for everyone since the new admin reset the GA password. Signing in "
+            "with the password stored in the endpoint: rejected. With the new one the customer gave, "
+            "sign-in succeeds. Pre-stage pass 1 completed last month.",
+            "wrong-credentials",
+        ),
+        (
+            "their admin got a notice that the password would expire in 1 day; since then 401 on every "
+            "mailbox",
+            "password-change-required",
+        ),
     ],
     ids=[
         "not an exchange admin",
@@ -2410,6 +2423,8 @@ def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
         "none of them is no rundown value",
         "change-your-password screen",
         "a renamed account",
+        "the password stored in the endpoint rejected",
+        "a password about to expire",
     ],
 )
 def test_a_clue_names_its_cause_without_the_reading(by_phrases: Classifier, text: str, cause: str) -> None:
@@ -2939,6 +2954,8 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "free?",
         "Verify: 401 Unauthorized on the source for all users, the app has no admin consent. Side notes so "
         "nobody mixes them up: the DNS issue on the Tailspin ticket is sorted",
+        "Woodgrove: browser sign-in now asks which account type, MigrationWiz says 401 Unauthorized checking "
+        "destination credentials. The old 500s on this project were an MS incident, resolved.",
     ],
     ids=[
         "closing another ticket",
@@ -2951,12 +2968,20 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "separately after a merged pr",
         "no seriously",
         "side notes",
+        "the old 500s",
     ],
 )
 def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(
     by_phrases: Classifier, report: str
 ) -> None:
     assert by_phrases(report).matched
+
+
+def test_better_news_told_after_a_failure_is_another_matter() -> None:
+    text = (
+        "dest admin has per-user MFA Enforced, 401 on every line. in better news the printer on 2 works again"
+    )
+    assert classify(text).matched
 
 
 def test_a_side_matter_with_no_failure_of_its_own_beside_it_is_still_a_fix() -> None:

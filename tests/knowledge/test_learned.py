@@ -184,6 +184,14 @@ def test_the_reading_never_overrules_a_failure_said_to_go_on_or_put_to_the_bot()
     assert classify(TALK + ", and our own Contoso project still fails with it").matched
 
 
+def test_a_count_of_items_failing_now_keeps_a_status_report_live(reading_file: Path) -> None:
+    """'15 failing verify' says the failure goes on, which no reading overrules; a count of none does not."""
+    sceptic = _reading_biased(reading_file, -50.0)
+    status = "Northwind status: phase 3, 95 of 110 done, {} verify credentials with 401 on the source"
+    assert sceptic(status.format("15 failing")).matched
+    assert not sceptic(status.format("0 failing")).matched
+
+
 def test_a_bare_error_falls_back_to_how_common_each_cause_is() -> None:
     ranked = classify("401 Unauthorized on verify").causes
     assert not ranked[0].from_text
