@@ -1709,6 +1709,8 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "Public folder project throws 403 Forbidden today while creds verify fine. any ideas? not seeing "
         "any 401s at all",
         "take the 401 east to Pickering, the office is right off the exit",
+        "If MFA ever gets turned back on for the Northwind admin we'd start getting 401s again, worth a line "
+        "in the handover notes?",
         "PS> Get-MailboxStatistics a.lee | fl ItemCount\nItemCount : 401\nsame as the source, so that "
         "mailbox is done",
     ],
@@ -2407,6 +2409,16 @@ def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
             "mailbox",
             "password-change-required",
         ),
+        ("dest 401; the admin was prompted for a one-time passcode right after the password", "mfa-required"),
+        (
+            "src svc acct: helpdesk reset it this morning with 'require password change at next sign-in' "
+            "ticked, 401 since",
+            "password-change-required",
+        ),
+        (
+            "dest 401: we wrote an 'l' instead of a '1' in the password. with the 1 an incognito login works",
+            "wrong-credentials",
+        ),
     ],
     ids=[
         "not an exchange admin",
@@ -2425,6 +2437,9 @@ def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
         "a renamed account",
         "the password stored in the endpoint rejected",
         "a password about to expire",
+        "a one-time passcode",
+        "the change-at-next-sign-in box",
+        "one character for another",
     ],
 )
 def test_a_clue_names_its_cause_without_the_reading(by_phrases: Classifier, text: str, cause: str) -> None:
@@ -2711,6 +2726,16 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
             "sin botón de omitir",
             "security-defaults",
         ),
+        (
+            "*401 Unauthorized* côté source. Avec le compte admin : mot de passe accepté, puis écran "
+            "« Vérifier votre identité » avec appel téléphonique",
+            "mfa-required",
+        ),
+        (
+            "po zalogowaniu kontem migracyjnym wyskakuje okno 'Wprowadź kod', a MigrationWiz zwraca 401 "
+            "na źródle",
+            "mfa-required",
+        ),
     ],
     ids=[
         "portuguese verify red",
@@ -2761,6 +2786,8 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
         "danish maximum password age",
         "japanese rights never granted",
         "spanish no skip button left",
+        "french verify your identity",
+        "polish enter the code",
     ],
 )
 def test_failures_and_clues_said_in_other_languages(
@@ -2956,6 +2983,17 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "nobody mixes them up: the DNS issue on the Tailspin ticket is sorted",
         "Woodgrove: browser sign-in now asks which account type, MigrationWiz says 401 Unauthorized checking "
         "destination credentials. The old 500s on this project were an MS incident, resolved.",
+        "dest admin now gets the update-your-password screen, MW 401 on verify. (the 503 from yesterday on "
+        "this project was a Microsoft outage, resolved)",
+        "Fabrikam dest mailboxes created ~30 mins ago, MW verify = 401. (yesterday's 401 on this customer "
+        "was a mistyped pw, fixed, this is another batch)",
+        "401 on src for Northwind. no idea yet. (the Tailspin one from yesterday was a typo'd password, "
+        "fixed)",
+        "mid-pass 401 on dest for the Fabrikam batch, right after the 429 on OneDrive got resolved this "
+        "morning. nothing changed on our side.",
+        "Update on Contoso: dest verify creds 401 Unauthorized, the login lands on a work-or-personal "
+        "chooser. Other stuff: their archive project is fine, and the 502 we saw Monday was on our side "
+        "(incident closed).",
     ],
     ids=[
         "closing another ticket",
@@ -2969,12 +3007,26 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "no seriously",
         "side notes",
         "the old 500s",
+        "another error from yesterday",
+        "yesterday's 401",
+        "the one from yesterday",
+        "another error resolved",
+        "other stuff",
     ],
 )
 def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(
     by_phrases: Classifier, report: str
 ) -> None:
     assert by_phrases(report).matched
+
+
+def test_a_draft_reply_to_the_customer_about_a_live_failure_is_no_document_review() -> None:
+    draft = (
+        "Draft reply to the customer, please review: 'Thank you for the screenshots. Sign-in for your "
+        "destination administrator now requires Authenticator registration after the 14-day grace period. "
+        "Verification will keep failing with 401 until the account is registered or excluded.'"
+    )
+    assert classify(draft).matched
 
 
 def test_better_news_told_after_a_failure_is_another_matter() -> None:

@@ -184,12 +184,32 @@ def test_the_reading_never_overrules_a_failure_said_to_go_on_or_put_to_the_bot()
     assert classify(TALK + ", and our own Contoso project still fails with it").matched
 
 
-def test_a_count_of_items_failing_now_keeps_a_status_report_live(reading_file: Path) -> None:
-    """'15 failing verify' says the failure goes on, which no reading overrules; a count of none does not."""
+@pytest.mark.parametrize(
+    ("live", "not_live"),
+    [
+        (
+            "Northwind status: phase 3, 95 of 110 done, 15 failing verify credentials with 401 on the source",
+            "Northwind status: phase 3, 95 of 110 done, 0 failing verify credentials with 401 on the source",
+        ),
+        (
+            "Northwind source admin: 'password has expired' at sign-in, 401s all morning",
+            "Northwind source admin: 'password has expired' at sign-in, 401s this morning",
+        ),
+        (
+            "<@U0XYZ> could someone take the 401 on Northwind dest? I'm stuck in the Fabrikam cutover call",
+            "<@U0XYZ> I took the 401 on Northwind dest. I'm stuck in the Fabrikam cutover call",
+        ),
+    ],
+    ids=["a count failing now", "all morning", "someone asked to take it"],
+)
+def test_a_failure_counted_lasting_or_handed_on_now_keeps_a_report_live(
+    reading_file: Path, live: str, not_live: str
+) -> None:
+    """'15 failing', '401s all morning' and 'could someone take the 401' say the failure is on now, which no
+    reading overrules; the same words without it are the reading's to judge."""
     sceptic = _reading_biased(reading_file, -50.0)
-    status = "Northwind status: phase 3, 95 of 110 done, {} verify credentials with 401 on the source"
-    assert sceptic(status.format("15 failing")).matched
-    assert not sceptic(status.format("0 failing")).matched
+    assert sceptic(live).matched
+    assert not sceptic(not_live).matched
 
 
 def test_a_bare_error_falls_back_to_how_common_each_cause_is() -> None:
