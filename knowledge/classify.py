@@ -387,7 +387,8 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
         framing = _outside(digressions, _spans(gate.talk, text))
         # in a pasted thread only the opening entry can report the failure fixed or aside
         opening_end = _entry_end(text, 0)
-        asides = () if _any(gate.unmistakable, text) else _outside(digressions, _spans(gate.asides, text))
+        asides_said = _outside(digressions, _spans(gate.asides, text))
+        asides = () if _any(gate.unmistakable, text) else asides_said
         mentions = [start for start, _ in _spans(gate.failure, text) + _spans(gate.unmistakable, text)]
         talk = tuple(
             (start, end)
@@ -402,7 +403,7 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
             unsaid = (talk + _quotations(text) if framed_as_talk else talk) + asked_no
             if not _goes_on(gate, text, unsaid, before=_FRAME if framed else None):
                 return "talk" if own_failure and not fixes else "refused"
-        weighed = bool(all_fixes or disclaimed or framing or _outside(digressions, _spans(gate.asides, text)))
+        weighed = bool(all_fixes or disclaimed or framing or asides_said)
     if _any(gate.other_error, text):
         # "401?" answered "no, it's a 500" does not name the error
         questions = _questions_answered_no(article, text)
