@@ -1711,6 +1711,11 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "take the 401 east to Pickering, the office is right off the exit",
         "If MFA ever gets turned back on for the Northwind admin we'd start getting 401s again, worth a line "
         "in the handover notes?",
+        "source pe timeout aa raha hai, koi 401 nahi hai, bas slow hai",
+        "my toaster just returned 401 Unauthorized when I asked for a bagel. clearly conditional access.",
+        "KB team: could we add a screenshot of the MFA page to the 401 article? the admin center layout "
+        "moved again",
+        "someone unauthorized parked in the visitor bay again lol. anyway, Northwind wave 3 finished clean",
         "PS> Get-MailboxStatistics a.lee | fl ItemCount\nItemCount : 401\nsame as the source, so that "
         "mailbox is done",
     ],
@@ -2727,6 +2732,10 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
             "security-defaults",
         ),
         (
+            "管理者アカウントにグローバル管理者ロールを付け忘れたかも。ログインはできる。宛先で401",
+            "insufficient-permissions",
+        ),
+        (
             "*401 Unauthorized* côté source. Avec le compte admin : mot de passe accepté, puis écran "
             "« Vérifier votre identité » avec appel téléphonique",
             "mfa-required",
@@ -2786,6 +2795,7 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
         "danish maximum password age",
         "japanese rights never granted",
         "spanish no skip button left",
+        "japanese forgot to assign the role",
         "french verify your identity",
         "polish enter the code",
     ],
@@ -2994,6 +3004,12 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "Update on Contoso: dest verify creds 401 Unauthorized, the login lands on a work-or-personal "
         "chooser. Other stuff: their archive project is fine, and the 502 we saw Monday was on our side "
         "(incident closed).",
+        "joke of the day: why did the admin cross the road? to reach the other tenant. ok real talk, "
+        "Fabrikam dest is failing credential verification with 401 Unauthorized, picking it up",
+        "EXO to EXO, source verify 401, the sign-in asks which account to use with two tiles for one "
+        "address. not there on the pilot last month (the pilot's 401 was a typo, fixed)",
+        "1) Fabrikam: dest 401 since yesterday, the admin gets 'Verify your identity' after the password. 2) "
+        "someone pls fix the coffee machine, it's giving 401 Unauthorized to anyone asking for decaf",
     ],
     ids=[
         "closing another ticket",
@@ -3012,6 +3028,9 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "the one from yesterday",
         "another error resolved",
         "other stuff",
+        "real talk",
+        "the pilot's 401",
+        "a coffee machine joke beside a report",
     ],
 )
 def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(
