@@ -2333,8 +2333,10 @@ def test_a_prompt_to_update_the_password_in_chat_spelling_names_the_change(by_ph
         "Basic Authentication is not enabled. Is there a setting you can flip so it works again?",
         "Relaying from the ticket: our old tenant is the one failing, MigrationWiz says Basic Authentication "
         "is not enabled. What's our canned answer these days?",
+        "Ticket log for Fabrikam:\n- 02/03 10:05 ticket opened: dest 401 Unauthorized on every user\n- 02/03 "
+        "10:30 asked for an admin login test\n- 02/04 still waiting on the customer",
     ],
-    ids=["asks for a fix", "asks for the canned answer"],
+    ids=["asks for a fix", "asks for the canned answer", "a ticket log opened with the report"],
 )
 def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
     by_phrases: Classifier, report: str
@@ -2424,6 +2426,11 @@ def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
             "dest 401: we wrote an 'l' instead of a '1' in the password. with the 1 an incognito login works",
             "wrong-credentials",
         ),
+        (
+            "dst verify 401 since this morning, tenant set up three weeks ago and nobody switched off the "
+            "default MFA-for-everyone setting",
+            "security-defaults",
+        ),
     ],
     ids=[
         "not an exchange admin",
@@ -2445,6 +2452,7 @@ def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
         "a one-time passcode",
         "the change-at-next-sign-in box",
         "one character for another",
+        "the default mfa for everyone",
     ],
 )
 def test_a_clue_names_its_cause_without_the_reading(by_phrases: Classifier, text: str, cause: str) -> None:
