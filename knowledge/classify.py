@@ -178,6 +178,11 @@ def _entry_index(text: Text, at: int) -> int:
     return bisect_right(text.entries, at)
 
 
+def _entry_start(text: Text, at: int) -> int:
+    """Where the entry holding position `at` begins."""
+    return text.entries[_entry_index(text, at) - 1]
+
+
 def _entry_end(text: Text, at: int) -> int:
     """Where the entry holding position `at` ends."""
     following = _entry_index(text, at)
@@ -302,9 +307,14 @@ def _conditional(gate: Gate, text: Text, at: int) -> bool:
     )
 
 
+def _aside(digressions: Spans, at: int) -> bool:
+    """Whether position `at` lies in one of the `digressions`."""
+    return any(begin <= at < stop for begin, stop in digressions)
+
+
 def _outside(digressions: Spans, spans: Spans) -> Spans:
     """The spans that start in none of the `digressions`."""
-    return tuple(span for span in spans if not _within(digressions, span[0], span[0] + 1))
+    return tuple(span for span in spans if not _aside(digressions, span[0]))
 
 
 _DIGRESSION_END = re.compile(r"[.!?]\s+|。\s*|\s[•·]\s")
@@ -312,7 +322,7 @@ _DIGRESSION_END = re.compile(r"[.!?]\s+|。\s*|\s[•·]\s")
 
 def _sentence(text: Text, start: int, end: int) -> tuple[int, int]:
     """The sentence (or bullet) holding a span, within its entry."""
-    entry_start, entry_end = text.entries[_entry_index(text, start) - 1], _entry_end(text, start)
+    entry_start, entry_end = _entry_start(text, start), _entry_end(text, start)
     before = [stop.end() for stop in _DIGRESSION_END.finditer(text.lower, entry_start, start)]
     after = _DIGRESSION_END.search(text.lower, end, entry_end)
     return max(before, default=entry_start), after.start() if after else entry_end
@@ -331,16 +341,14 @@ def _digressions(gate: Gate, text: Text, said: list[tuple[int, int]]) -> Spans:
     spans = []
     for start, end in _spans(gate.digressions, text):
         sentence_start, sentence_end = _sentence(text, start, end)
-        entry_start = text.entries[_entry_index(text, start) - 1]
+        entry_start = _entry_start(text, start)
         if not _within(own, sentence_start, sentence_end):
             spans.append((sentence_start, sentence_end))
         elif _within(own, start, sentence_end) and not _within(own, entry_start, start):
             spans.append((entry_start, start))
         else:
             spans.append((start, sentence_end))
-    spans += [
-        (text.entries[_entry_index(text, start) - 1], start) for start, _ in _spans(gate.back_on_topic, text)
-    ]
+    spans += [(_entry_start(text, start), start) for start, _ in _spans(gate.back_on_topic, text)]
     if not any(not _within(tuple(spans), *span) for span in own):
         return ()
     return tuple(spans)
@@ -375,7 +383,7 @@ def _gate_verdict(article: Article, text: Text, asked: bool) -> GateVerdict:
     weighed = False
     if not asked:
         fixes_said = _fixes(gate, text, [start for start, _ in undisowned])
-        all_fixes = [at for at in fixes_said if not _within(digressions, at, at + 1)]
+        all_fixes = [at for at in fixes_said if not _aside(digressions, at)]
         if _closed(gate, text, all_fixes, digressions):
             return "refused"
         disclaimed = _outside(digressions, _spans(gate.disclaimers, text))
@@ -585,7 +593,7 @@ def _dismissal_reach(article: Article, text: Text, at: int) -> tuple[int, int]:
     aside = _OPEN_ASIDE.search(text.lower, reach, at)  # "MFA required (security defaults off)"
     if aside:
         ends.append(aside.start() + 1)
-    return max(reach, *ends, text.entries[_entry_index(text, at) - 1]), at
+    return max(reach, *ends, _entry_start(text, at)), at
 
 
 def _asks_what_is_held(article: Article, text: Text, mark: int) -> bool:
