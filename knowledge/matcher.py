@@ -678,7 +678,8 @@ class FinderSet:
                 for literal, owners in by_key.get(word[:length], {}).items():
                     if word.startswith(literal):
                         whole.update(dict.fromkeys(owners))
-                    elif literal.startswith(word):
+                    elif literal.startswith(word) and not _WORD.match(literal, len(word)):
+                        # a literal running on with a letter ("items " for "item") is another word
                         partial.setdefault(literal, []).extend(owners)
             if len(self._by_word) >= _WORD_CACHE:
                 self._by_word.clear()
