@@ -14,7 +14,7 @@ from knowledge.entries import entry_starts
 from knowledge.learned import READ_CHARS, Reading
 from knowledge.load import default_catalog
 from knowledge.matcher import Finder, Finders, FinderSet, Prefilter, Text
-from knowledge.model import Article, Catalog, Cause, Diagnosis, Gate, RankedCause, Side
+from knowledge.model import STRONG_CLUE, Article, Catalog, Cause, Diagnosis, Gate, RankedCause, Side
 from knowledge.sides import SIDE_FINDERS, failing_side, side_failures
 from knowledge.slacktext import clean
 
@@ -155,12 +155,19 @@ def _within(spans: Spans, start: int, end: int) -> bool:
     return any(start < stop and begin < end for begin, stop in spans)
 
 
+_SUPPOSED = re.compile(r"\b(?:if|whether|in\s+case|suppose|supposing)\b[^.,;:!?]*\Z")
+_SUPPOSED_REACH = 80  # how far back the "if" of a clause supposing the failure back may stand
+
+
 def _goes_on(gate: Gate, text: Text, talk: Spans, before: int | None = None) -> bool:
     """Whether the text says the failure goes on ("still", "again") outside the `talk` spans: talk about
     avoiding it ("so we don't hit it again"), or quotations in a message framed as talk; with `before`,
-    only where it says so before that point."""
+    only where it says so before that point. A clause that only supposes it ("if the defaults came back
+    on") says nothing goes on."""
     return any(
-        (before is None or start < before) and not _within(talk, start, end)
+        (before is None or start < before)
+        and not _within(talk, start, end)
+        and not _SUPPOSED.search(text.lower, max(0, start - _SUPPOSED_REACH), start)
         for start, end in _spans(gate.unresolved, text)
     )
 
@@ -485,12 +492,32 @@ def _says_something_fails(article: Article, text: Text) -> bool:
     return bool(_undisowned(article.gate, text, said))
 
 
+def _weighs_causes(article: Article, text: Text) -> bool:
+    """Whether the text works through the causes of a failure: it rules one out, taking back a clue to it
+    ("not MFA", "security defaults (off)") or saying what speaks against it ("pw fine"), and names another
+    with a strong clue it leaves standing ("forces me to set a new pw")."""
+    denials = _denials([article], text)
+    ruled_out: set[str] = set()
+    standing: set[str] = set()
+    for cause in article.causes:
+        for signal in cause.signals:
+            if signal.finder in text.ruled_out or (signal.weight <= 0 and not signal.claim):
+                continue
+            for match in signal.finder.matches(text):
+                if signal.claim or denials.deny(*match.span(), cause.deniable):
+                    ruled_out.add(cause.id)
+                elif signal.weight >= STRONG_CLUE:
+                    standing.add(cause.id)
+    return any(ruled_out - {cause} for cause in standing)
+
+
 def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None, notes: list[str]) -> bool:
     """Whether the message reports a live failure of this article's kind: as its phrases say, unless the
     learned reading of the whole message is sure of the opposite.
 
     The reading may answer a message whose failure the phrases could not place, or did not find in a message
-    of this domain, if it says in some words that something fails, or one they took for talk about its own
+    of this domain, if it says in some words that something fails or works through the causes ("not MFA,
+    not perms ... the endpoint still has the old password"), or one they took for talk about its own
     failure when it is all but sure; never evidence alone ("OWA for the synced users shows the mailbox
     list" reads much like a report). It never turns away a message put to the bot directly, one that opens
     with the pasted error, one that says the failure goes on ("still", "again"), or one with a failure mention
@@ -527,7 +554,7 @@ def _accepts(article: Article, text: Text, asked: bool, reading: Reading | None,
         (verdict == "unplaced" or in_domain)
         and reading.live > _LEARNED_LIVE_ABOVE
         and reading.share >= _LEARNED_LEAST_SHARE
-        and _says_something_fails(article, text)
+        and (_says_something_fails(article, text) or _weighs_causes(article, text))
     ):
         notes.append(
             f"No phrase of the catalog places this as a live failure, but read as a whole it reads like one "
@@ -564,6 +591,19 @@ class _Denials:
         if start in self.negations:
             return negatable
         return any(reach <= end <= at for reach, at in self.dismissals)
+
+
+def _denials(articles: Sequence[Article], text: Text) -> _Denials:
+    """Where the text takes back the clues of these articles' causes."""
+    return _Denials(
+        tuple(_dismissal_reach(a, text, start) for a in articles for start, _ in _spans(a.dismissals, text)),
+        tuple(end for article in articles for _, end in _spans(article.negations, text)),
+        tuple(
+            span
+            for article in articles
+            for span in (*_ruled_out_lists(article, text), *_questions_answered_no(article, text))
+        ),
+    )
 
 
 _SENTENCE_END = re.compile(r"[.!?]\s+|。\s*")
@@ -857,17 +897,7 @@ class Classifier:
         forms = [form for article in articles for form in article.forms]
         form = next((f.id for f in forms if any(finder.first(text) for finder in f.detect)), OTHER_FORM)
         stock = tuple(span for f in forms for span in _spans(f.boilerplate, text))
-        denials = _Denials(
-            tuple(
-                _dismissal_reach(a, text, start) for a in articles for start, _ in _spans(a.dismissals, text)
-            ),
-            tuple(end for article in articles for _, end in _spans(article.negations, text)),
-            tuple(
-                span
-                for article in articles
-                for span in (*_ruled_out_lists(article, text), *_questions_answered_no(article, text))
-            ),
-        )
+        denials = _denials(articles, text)
         endpoint = failing_side(text) or side_hint
         fixes = {a.id: tuple(start for start, _ in _spans(a.gate.resolved, text)) for a in articles}
         ranked = sorted(

@@ -738,6 +738,7 @@ PLAIN_USER_PASS = "src is EXO, project still on plain user/pass, no client id in
         (PLAIN_USER_PASS, "every verify bounces :sob:"),
         (PLAIN_USER_PASS, "source creds check is still :red_circle:"),
         (PLAIN_USER_PASS, "on every one that's failing"),
+        (CREATED_AN_HOUR_AGO, "give it till tomorrow and reverify"),
     ],
 )
 def test_a_failure_told_in_words_makes_evidence_an_answer(evidence: str, failing: str) -> None:
@@ -1718,6 +1719,9 @@ def test_words_that_only_look_like_a_new_account_do_not_rank_it_first(paste: str
         "someone unauthorized parked in the visitor bay again lol. anyway, Northwind wave 3 finished clean",
         "PS> Get-MailboxStatistics a.lee | fl ItemCount\nItemCount : 401\nsame as the source, so that "
         "mailbox is done",
+        # a failure only supposed
+        "hypothetically, if a customer's security defaults came back on mid-migration, would we see a 401 "
+        "or something else? asking before their change window",
     ],
 )
 def test_talk_plans_jokes_and_closed_cases_are_not_answered(chatter: str) -> None:
@@ -2431,6 +2435,10 @@ def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
             "default MFA-for-everyone setting",
             "security-defaults",
         ),
+        (
+            "dest 401 on the new admin, an Authenticator app prompt and the skip countdown says 0 days left",
+            "security-defaults",
+        ),
     ],
     ids=[
         "not an exchange admin",
@@ -2453,10 +2461,27 @@ def test_a_report_asking_for_a_fix_or_an_answer_is_still_a_report(
         "the change-at-next-sign-in box",
         "one character for another",
         "the default mfa for everyone",
+        "a skip countdown",
     ],
 )
 def test_a_clue_names_its_cause_without_the_reading(by_phrases: Classifier, text: str, cause: str) -> None:
     assert by_phrases(text).causes[0].id == cause
+
+
+@pytest.mark.parametrize(
+    ("text", "clue"),
+    [
+        (
+            "OneDrive dest 401, the OneDrive for Business service got turned off in the E3 licence",
+            "service got",
+        ),
+        ("src 401. the admin address is linked to both a work and a home account", "both a work and a home"),
+    ],
+)
+def test_a_clue_beside_a_weaker_one_for_the_same_cause_is_evidence_too(
+    by_phrases: Classifier, text: str, clue: str
+) -> None:
+    assert any(clue in evidence for evidence in by_phrases(text).causes[0].evidence)
 
 
 def test_an_admin_without_full_access_outranks_the_pasted_database_error() -> None:
@@ -2753,6 +2778,20 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
             "na źródle",
             "mfa-required",
         ),
+        (
+            "ソースの管理者アカウントは普通のユーザーで、"
+            "管理者ロールが何も付いていません。なのに 401 Unauthorized。",
+            "insufficient-permissions",
+        ),
+        (
+            "원드라이브 대상(destination) 401. "
+            "사용자 라이선스에 OneDrive for Business 서비스가 꺼져 있었어요.",
+            "onedrive-not-provisioned",
+        ),
+        (
+            "OneDrive-Migration, Source-Seite: 401 bei allen Konten, die Anmeldung ist blockiert",
+            None,
+        ),
     ],
     ids=[
         "portuguese verify red",
@@ -2806,6 +2845,9 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
         "japanese forgot to assign the role",
         "french verify your identity",
         "polish enter the code",
+        "japanese no role attached, politely",
+        "korean onedrive service off",
+        "german source side is no page",
     ],
 )
 def test_failures_and_clues_said_in_other_languages(
@@ -2822,8 +2864,9 @@ def test_failures_and_clues_said_in_other_languages(
     [
         "농담인데, 회의실 프린터도 카드 안 찍으면 401 Unauthorized 나와요 ㅋㅋ",
         "Não é 401 não, o verify falha com 'ItemNotFound' no OneDrive de origem, abro outro tópico.",
+        "Agora o destino tá dando 403 Forbidden, não 401. Alguém sabe o que pode ser?",
     ],
-    ids=["korean joke", "portuguese not a 401"],
+    ids=["korean joke", "portuguese not a 401", "portuguese another status, not a 401"],
 )
 def test_a_joke_or_another_error_said_in_other_languages_is_not_answered(chatter: str) -> None:
     assert not classify(chatter).matched
@@ -3018,6 +3061,15 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "address. not there on the pilot last month (the pilot's 401 was a typo, fixed)",
         "1) Fabrikam: dest 401 since yesterday, the admin gets 'Verify your identity' after the password. 2) "
         "someone pls fix the coffee machine, it's giving 401 Unauthorized to anyone asking for decaf",
+        "Source is federated and the svc account now gets a Duo push at login. Every item 401 since "
+        "Tuesday. The wrong-tenant mixup from last week is fixed so this is new.",
+        "Dest 401, sign-in asks which account to use: Work or school vs Personal. Also, the coffee machine "
+        "is fixed!",
+        "Line 201 Failed: Your migration failed while checking destination credentials, 401 Unauthorized. "
+        "Those were created 3h ago. Last time this happened on Relecloud it cleared up by itself the next "
+        "day.",
+        "admin on the dest OneDrive endpoint isn't site collection admin on the users' OneDrives. 401 on "
+        "every OD line. mailbox side finished last week, all good.",
     ],
     ids=[
         "closing another ticket",
@@ -3039,6 +3091,10 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "real talk",
         "the pilot's 401",
         "a coffee machine joke beside a report",
+        "a mixup from last week",
+        "an appliance fixed",
+        "last time elsewhere",
+        "another part finished last week",
     ],
 )
 def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(

@@ -159,6 +159,60 @@ def test_evidence_alone_is_answered_only_when_put_to_the_bot(reading_file: Path)
     assert not sceptic("what's for lunch today?", asked=True).matched
 
 
+WORKED_THROUGH = (
+    "not MFA, not perms (same account verified fine yesterday). what did change: helpdesk reset the source "
+    "svc acct password this morning and the endpoint still has the old one"
+)
+
+
+@pytest.mark.parametrize(
+    ("worked_through", "cause"),
+    [
+        (WORKED_THROUGH, "wrong-credentials"),
+        (
+            "pw fine, no MFA. the source admin's address is also a personal Microsoft account",
+            "account-picker",
+        ),
+        (
+            "Not a password issue. the address is linked to both a work and a home account, so login makes "
+            "you choose. that's on source",
+            "account-picker",
+        ),
+        (
+            "ruled out: MFA (disabled, checked), perms (GA). only oddity on the source side: logging into "
+            "OWA with the same creds it forces me to set a new pw before continuing",
+            "password-change-required",
+        ),
+    ],
+)
+def test_evidence_that_works_through_the_causes_lets_the_reading_answer(
+    reading_file: Path, worked_through: str, cause: str
+) -> None:
+    """Ruling causes out one by one and naming another is working a failure: when the reading takes it
+    for a live one, it is answered, though no word says what fails; a sceptical reading leaves it."""
+    diagnosis = _reading_biased(reading_file, 50.0)(worked_through)
+    assert diagnosis.matched
+    assert diagnosis.causes[0].id == cause
+    assert not _reading_biased(reading_file, -50.0)(worked_through).matched
+
+
+@pytest.mark.parametrize(
+    "not_worked_through",
+    [
+        # causes ruled out, none named: a pre-flight check
+        "not MFA, not perms, security defaults off on the source admin. all set for friday",
+        # a cause named and then ruled out itself
+        "MFA is off on the source admin, checked. security defaults too",
+        # evidence alone
+        EVIDENCE,
+    ],
+)
+def test_evidence_that_rules_nothing_out_or_names_nothing_left_is_not_answered(
+    reading_file: Path, not_worked_through: str
+) -> None:
+    assert not _reading_biased(reading_file, 50.0)(not_worked_through).matched
+
+
 def test_the_reading_says_nothing_of_a_message_it_knows_too_few_words_of(reading_file: Path) -> None:
     """However sure it leans, a reading that knows only a few marks of a message in a script it has seen
     little of neither turns the phrases' report away nor makes a note about the article a report; the same
@@ -268,6 +322,14 @@ def test_a_failure_said_in_loose_words_lets_the_reading_answer() -> None:
     ).matched
     assert classify(
         "pw was reset by the helpdesk overnight and the endpoint still has the old one. verify ✗"
+    ).matched
+    # the cause found, or a check to run again, says something failed
+    assert classify(
+        "Found it I think: the MigrationWiz app in the target tenant shows admin consent not granted, and "
+        "verify stays at the credentials check for everyone."
+    ).matched
+    assert classify(
+        "the target mailboxes were created an hour ago. give it till tomorrow and reverify"
     ).matched
     assert not classify("OWA for the synced users shows the mailbox list").matched
 
