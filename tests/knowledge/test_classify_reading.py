@@ -263,6 +263,11 @@ def test_a_start_that_says_the_failure_goes_on_overrides_its_own_talk_word() -> 
     [
         "Fixed the source password last week. Now the destination mailboxes all fail with 401 Unauthorized",
         "the 20 pilot users still verify green, but the other mailboxes fail with 401 Unauthorized on dst",
+        "pre-stage went green on the 3rd, the delta pass today is all 401 on the destination",
+        "every target user is a synced object, 401 on target for all of them. source side verified green "
+        "an hour ago",
+        "same admin works for 300 other OneDrives, jsmith fails 401 with Block sign-in = Yes. case closed? "
+        "or is there something else",
     ],
 )
 def test_a_fix_elsewhere_does_not_hide_a_failure_now(text: str) -> None:
@@ -2476,6 +2481,7 @@ def test_a_clue_names_its_cause_without_the_reading(by_phrases: Classifier, text
             "service got",
         ),
         ("src 401. the admin address is linked to both a work and a home account", "both a work and a home"),
+        ("dest 401 since the customer reset it; the new password ends with a space", "ends with a space"),
     ],
 )
 def test_a_clue_beside_a_weaker_one_for_the_same_cause_is_evidence_too(
@@ -2792,6 +2798,11 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
             "OneDrive-Migration, Source-Seite: 401 bei allen Konten, die Anmeldung ist blockiert",
             None,
         ),
+        (
+            "관리자 계정으로 로그인은 잘 됩니다 (추가 인증 없음). 근데 보안팀이 'Exchange 관리자' 역할을 "
+            "제거했어요. 목적지 401.",
+            "insufficient-permissions",
+        ),
     ],
     ids=[
         "portuguese verify red",
@@ -2848,6 +2859,7 @@ def test_expiry_grants_account_states_and_earlier_passes_name_their_cause(
         "japanese no role attached, politely",
         "korean onedrive service off",
         "german source side is no page",
+        "korean admin role removed, no extra sign-in step",
     ],
 )
 def test_failures_and_clues_said_in_other_languages(
@@ -3070,6 +3082,10 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "day.",
         "admin on the dest OneDrive endpoint isn't site collection admin on the users' OneDrives. 401 on "
         "every OD line. mailbox side finished last week, all good.",
+        "the dest admin was created with 'require this user to change their password' ticked, hence the "
+        "MigrationWiz 401. (yesterday's Gmail ticket closed btw)",
+        "on-prem 2013 source: OWA takes 90s to load and MW 401s intermittently. (yesterday's wrong-password "
+        "issue is fixed, this is new)",
     ],
     ids=[
         "closing another ticket",
@@ -3095,6 +3111,8 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "an appliance fixed",
         "last time elsewhere",
         "another part finished last week",
+        "yesterday's ticket",
+        "yesterday's named issue",
     ],
 )
 def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(

@@ -253,8 +253,12 @@ def test_the_reading_never_overrules_a_failure_said_to_go_on_or_put_to_the_bot()
             "<@U0XYZ> could someone take the 401 on Northwind dest? I'm stuck in the Fabrikam cutover call",
             "<@U0XYZ> I took the 401 on Northwind dest. I'm stuck in the Fabrikam cutover call",
         ),
+        (
+            "Encore des 401 sur le projet Martin ce matin, je regarde ça après le café",
+            "Pas encore de 401 sur le projet Martin ce matin, je regarde ça après le café",
+        ),
     ],
-    ids=["a count failing now", "all morning", "someone asked to take it"],
+    ids=["a count failing now", "all morning", "someone asked to take it", "french again"],
 )
 def test_a_failure_counted_lasting_or_handed_on_now_keeps_a_report_live(
     reading_file: Path, live: str, not_live: str
