@@ -258,7 +258,7 @@ _ACKNOWLEDGEMENT = 40  # a trailing entry shorter than this, name and time inclu
 _UNDER_WAY_REACH = 80  # how near a fix the migration must be said to be moving again
 
 
-def _closed(gate: Gate, text: Text, fixes: list[int], digressions: Spans = ()) -> bool:
+def _closed(gate: Gate, text: Text, fixes: list[int], digressions: Spans) -> bool:
     """Whether the text ends with the case solved, no failure nor word of one going on after: its last
     entry, reactions after it aside, closes the case ("verify passes, closing the ticket"), or a fix or the
     credential check passing sits beside the migration moving again ("re-verify ✅, migration running"),
@@ -324,7 +324,8 @@ def _outside(digressions: Spans, spans: Spans) -> Spans:
     return tuple(span for span in spans if not _aside(digressions, span[0]))
 
 
-_DIGRESSION_END = re.compile(r"[.!?]\s+|。\s*|\s[•·]\s")
+_SENTENCE_END = re.compile(r"[.!?]\s+|。\s*")
+_DIGRESSION_END = re.compile(rf"{_SENTENCE_END.pattern}|\s[•·]\s")  # a sentence or a bullet
 
 
 def _sentence(text: Text, start: int, end: int) -> tuple[int, int]:
@@ -606,7 +607,6 @@ def _denials(articles: Sequence[Article], text: Text) -> _Denials:
     )
 
 
-_SENTENCE_END = re.compile(r"[.!?]\s+|。\s*")
 _SINGULAR = re.compile(r"(?:is|was)\b")  # a dismissal said of one thing ("... is disabled")
 _JOINT = re.compile(r"\s(?:and|but)\s|,\s")  # where a list or a second clause before it begins
 _OPEN_ASIDE = re.compile(r"[(（][^()（）]*\Z")  # a bracket still open where a dismissal starts
