@@ -70,8 +70,11 @@ def test_leading_literals(source: str, heads: set[tuple[str, bool]] | None) -> N
         (r"\bdatabasenotfound", None),  # one literal: nothing past its start
         (r"\bx(?:\S+\s+)?still", None),  # "xstill": not always at a word start
         (r"\bmw\s+(?:is|was)\s+down", {"down"}),
-        (r"\bmw\s+(?:is|was)\b", None),  # too short to be rare
+        (r"\bmw\s+(?:is|was)\b", {"is", "was"}),
+        (r"\bmw\s+(?:a|i)\b", None),  # one letter begins too many words
         (r"\bx\s+\w+", None),
+        (r"\bsync\s+(?:is\s+|are\s+)?(?:running|started)\b", {"running", "started"}),  # past either way
+        (r"\bfails?\s+on\s+(?:the\s+)?(?:source|src)\b", {"source", "src"}),  # the rarer part
     ],
 )
 def test_words_every_match_holds_past_its_start(source: str, words: set[str] | None) -> None:
@@ -83,6 +86,12 @@ def test_a_pattern_whose_later_words_a_text_lacks_is_not_tried_there() -> None:
     prepared = FinderSet(group).prepare(Text("MW is fine, it never failed"))
     assert {finder.pattern.pattern for finder in group.live(prepared)} == {r"\bmw\s+is\b"}
     assert [f.first(prepared) is not None for f in group] == [False, True]
+
+
+def test_a_pattern_whose_later_word_is_short_is_not_tried_where_no_word_begins_with_it() -> None:
+    group = Finders([Finder(re.compile(r"\bfails?\s+on\s+(?:the\s+)?(?:src|dst)\b"))])
+    assert not group.live(FinderSet(group).prepare(Text("MW fails on the source")))
+    assert group.live(FinderSet(group).prepare(Text("MW fails on dst")))
 
 
 PREPARER = FinderSet(FINDERS)
@@ -124,6 +133,40 @@ def test_a_literal_both_at_a_word_start_and_inside_a_word_is_found_inside_a_word
 def test_lookup_agrees_with_a_full_search_on_any_text(raw: str) -> None:
     _same_as_full_search(Text(raw))
     _same_as_full_search(PREPARER.prepare(Text(raw)))
+
+
+def test_most_patterns_are_lowercase_and_need_not_ignore_case() -> None:
+    assert sum(not finder.pattern.flags & re.IGNORECASE for finder in FINDERS) > len(FINDERS) / 2
+    assert Finder(re.compile(r"\bfails?\b")).pattern.flags & re.IGNORECASE == 0
+    for source in (r"\bFails", r"λογαριασμοσ", r"kullanıcı"):  # a capital, a σ that may end as ς, a dotless ı
+        assert Finder(re.compile(source)).pattern.flags & re.IGNORECASE
+
+
+# each pattern that does not ignore case, beside the same pattern ignoring it
+CASE_KEEPING = [
+    (finder.pattern, re.compile(finder.pattern.pattern, finder.pattern.flags | re.IGNORECASE))
+    for finder in FINDERS
+    if not finder.pattern.flags & re.IGNORECASE
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(WORDS)
+        | st.sampled_from([" ", "\n", "-", "FAILS", "Σ", "İ", "ẞ", "\u212a", "ÉCHOUE"]),
+        max_size=40,
+    )
+)
+def test_a_pattern_that_does_not_ignore_case_finds_in_a_cleaned_text_what_ignoring_it_finds(
+    parts: list[str],
+) -> None:
+    """Capitals of every kind, as the classifier sees them: cleaned, then lowercased."""
+    text = Text(clean("".join(parts)))
+    for pattern, caseless in CASE_KEEPING:
+        expected = caseless.search(text.lower)
+        found = pattern.search(text.lower)
+        assert (found and found.span()) == (expected and expected.span()), pattern.pattern
 
 
 def test_text_collapses_white_space_and_keeps_case_for_snippets() -> None:
