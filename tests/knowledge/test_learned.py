@@ -57,6 +57,12 @@ def test_reading_is_logistic_regression_over_unit_length_tf_idf() -> None:
     assert [reading.causes[cause] for cause in CAUSES] == pytest.approx(expected, abs=1e-3)
 
 
+def test_a_pair_counts_where_its_two_tokens_stand_together_and_only_there() -> None:
+    model = _model({"fails :": [1.0, 3.0, 0.0, 0.0]})
+    assert model.read("verify fails: 401").known == 1
+    assert model.read("fails, then : 401").known == 0
+
+
 def test_a_text_with_no_known_feature_gets_the_biases_alone() -> None:
     reading = _model({"verify": [1.0, 5.0, 5.0, 0.0]}).read("lunch at noon")
     assert reading.known == 0
