@@ -3086,6 +3086,10 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "MigrationWiz 401. (yesterday's Gmail ticket closed btw)",
         "on-prem 2013 source: OWA takes 90s to load and MW 401s intermittently. (yesterday's wrong-password "
         "issue is fixed, this is new)",
+        "Contoso dest: verify creds 401 for the new admin, the sign-in ends on 'Verify your identity'. Also "
+        "the Graph throttling ticket is closed.",
+        "source 401 Unauthorized on every user since noon. the throttling issue we had on this tenant last "
+        "week is fixed, so this is something else",
     ],
     ids=[
         "closing another ticket",
@@ -3113,6 +3117,8 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "another part finished last week",
         "yesterday's ticket",
         "yesterday's named issue",
+        "news added of another ticket",
+        "an issue the tenant had last week",
     ],
 )
 def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(
@@ -3139,6 +3145,10 @@ def test_better_news_told_after_a_failure_is_another_matter() -> None:
 
 def test_a_side_matter_with_no_failure_of_its_own_beside_it_is_still_a_fix() -> None:
     assert not classify("side note: the 401 on Fabrikam got fixed, closing").matched
+
+
+def test_a_sentence_added_about_the_migration_itself_is_no_side_matter() -> None:
+    assert not classify("401 on verify yesterday. Reset the password. Also the verify is green now.").matched
 
 
 def test_a_message_opening_with_the_command_is_put_to_the_bot() -> None:
