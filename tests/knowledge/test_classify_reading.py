@@ -506,6 +506,11 @@ def test_at_next_logon_is_english_not_czech_talk() -> None:
     assert _top(text) == "password-change-required"
 
 
+def test_a_share_of_a_batch_failing_is_no_batch_number() -> None:
+    assert classify("Fabrikam dest: half the batch 401, the rest verify fine").matched
+    assert not classify("batch 401 finished overnight, 212 mailboxes, all green").matched
+
+
 def test_a_mailbox_count_naming_a_migration_is_no_error() -> None:
     assert not classify("How long does a 401 mailbox migration take? About 600 GB in all").matched
     assert classify("How long does a mailbox migration take to clear a 401 on every user?").matched
@@ -1552,6 +1557,21 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
         (  # the denied chooser is the whole "account chooser", not the word "account" alone
             "Not expired, no account chooser, only the 'Approve sign in request' screen. source 401",
             "mfa-required",
+        ),
+        (
+            "src verify 401 on 3 users, browser login tells them to update ur pw first",
+            "password-change-required",
+        ),
+        ("Källan ger 401. Inloggningen säger: uppdatera ditt lösenord.", "password-change-required"),
+        (  # the password works, and the reason the endpoint's does not is said
+            "Exchange 2013 source 401. Same password works in OWA as DOMAIN\\svc, the user name format in "
+            "the endpoint is wrong",
+            "wrong-credentials",
+        ),
+        (
+            "dest 401, I can log in fine with the admin creds, but the endpoint was filled in from the old "
+            "handover doc which has a different password",
+            "wrong-credentials",
         ),
     ],
 )
