@@ -1559,7 +1559,7 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "mfa-required",
         ),
         (
-            "src verify 401 on 3 users, browser login tells them to update ur pw first",
+            "creds 401 for 9 src users, owa on each says update ur pw before going on",
             "password-change-required",
         ),
         ("Källan ger 401. Inloggningen säger: uppdatera ditt lösenord.", "password-change-required"),
