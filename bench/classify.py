@@ -65,6 +65,13 @@ def error_pastes(count: int, rng: random.Random) -> list[str]:
     return pastes
 
 
+def workloads() -> tuple[list[str], list[str]]:
+    """The bench's 2,000 chatter messages and 500 error pastes, the same every run."""
+    rng = random.Random(401)
+    chatter = [rng.choice(CHATTER) for _ in range(2000)]
+    return chatter, error_pastes(500, rng)
+
+
 def measure(
     fn: Callable[[str], object], texts: list[str], seconds: float
 ) -> tuple[float, float, float, float]:
@@ -94,9 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=3.0, help="time per measurement (default 3)")
     args = parser.parse_args()
-    rng = random.Random(401)
-    chatter = [rng.choice(CHATTER) for _ in range(2000)]
-    pastes = error_pastes(500, rng)
+    chatter, pastes = workloads()
     assert not any(classify(text).matched for text in chatter), "chatter must not match"
     missed = sum(not classify(text).matched for text in pastes)
     classify("warm up")
