@@ -1573,6 +1573,16 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "handover doc which has a different password",
             "wrong-credentials",
         ),
+        (
+            "Exchange 2013 source 401 on verify. The endpoint login is FABRIKAM\\svc-mw but the NetBIOS "
+            "domain is really FABRIKAMCORP; the same password works in OWA under that domain",
+            "wrong-credentials",
+        ),
+        (
+            "source 401 on every line since 2am. login works fine for the admin in OWA. our endpoint still "
+            "has last month's",
+            "wrong-credentials",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -3110,6 +3120,8 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "the Graph throttling ticket is closed.",
         "source 401 Unauthorized on every user since noon. the throttling issue we had on this tenant last "
         "week is fixed, so this is something else",
+        "sign-in for the dest admin asks Work or school vs Personal, MW says 401. also case 88213 is "
+        "resolved, thanks everyone",
     ],
     ids=[
         "closing another ticket",
@@ -3139,6 +3151,7 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "yesterday's named issue",
         "news added of another ticket",
         "an issue the tenant had last week",
+        "news added of a numbered ticket",
     ],
 )
 def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(
@@ -3183,3 +3196,43 @@ def test_taking_the_401_of_a_project_is_a_ticket_not_the_highway() -> None:
     assert classify(
         "<@U1ABC> can you take the 401 on the Northwind project? dest side, customer in APAC"
     ).matched
+
+
+def test_a_count_field_of_401_in_a_log_line_is_no_error() -> None:
+    log = (
+        "numbers from the weekend batch for anyone tracking:\n```\n[01:00:00] Pass started  users=64\n"
+        "[01:20:11] user=p.diaz      items=401   errors=0\n"
+        "[01:35:40] user=q.hale      items=9120  errors=1 (item too large)\n"
+        "[02:10:02] Pass finished  completed=64 failed=0\n```\nmoving to batch 2 next"
+    )
+    assert not classify(log).matched
+    assert classify("OneDrive line items: 401 on the source for every leaver").matched
+
+
+def test_a_failure_only_supposed_is_not_answered_even_in_the_error_s_own_words() -> None:
+    assert not classify(
+        "if verify creds ever starts failing after the cutover, ping me - all green so far"
+    ).matched
+    assert classify("verify creds failing on the destination since the cutover").matched
+
+
+def test_no_trouble_since_a_fix_closes_a_recap() -> None:
+    assert not classify(
+        "last month's 401s: conditional access on the svc account, customer added an exclusion group, no "
+        "issues since"
+    ).matched
+
+
+def test_saying_a_401k_is_unrelated_leaves_the_failure_standing() -> None:
+    assert classify(
+        "dest admin was moved to a reader role in the cleanup, now 401 Unauthorized for every mailbox. "
+        "(nothing to do with the 401(k) enrolment mails going round)"
+    ).matched
+
+
+def test_a_sign_in_elsewhere_rules_out_the_password_when_the_causes_are_weighed() -> None:
+    reasoning = (
+        "not the password: we can log in to outlook as the admin. the difference is that these 9 accounts "
+        "were created this afternoon, cloud-only"
+    )
+    assert _top(reasoning) == "new-account-provisioning"
