@@ -1583,6 +1583,11 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "has last month's",
             "wrong-credentials",
         ),
+        (
+            "dest 401 on verify. sign-in works fine from their own laptop; it was typed into the endpoint "
+            "over a remote session with a German QWERTZ layout",
+            "wrong-credentials",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -3122,6 +3127,10 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "week is fixed, so this is something else",
         "sign-in for the dest admin asks Work or school vs Personal, MW says 401. also case 88213 is "
         "resolved, thanks everyone",
+        "Contoso dest: CA policy requires MFA for admins and the svc account is in scope, verify creds 401. "
+        "also fyi room 401 is reserved Wednesday for the onboarding session",
+        "admin role got pulled in the cleanup, verify creds 401 on every user since. also reminder: the "
+        "401(k) sign-up is open for the new folks",
     ],
     ids=[
         "closing another ticket",
@@ -3152,6 +3161,8 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "news added of another ticket",
         "an issue the tenant had last week",
         "news added of a numbered ticket",
+        "a room booked in an added note",
+        "a 401(k) reminder added",
     ],
 )
 def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(
@@ -3236,3 +3247,16 @@ def test_a_sign_in_elsewhere_rules_out_the_password_when_the_causes_are_weighed(
         "were created this afternoon, cloud-only"
     )
     assert _top(reasoning) == "new-account-provisioning"
+
+
+def test_directory_sync_running_for_years_is_no_fix() -> None:
+    assert classify(
+        "Hybrid tenant, directory sync has been running for two years. users synced from AD 401 on the "
+        "destination, OWA for them says no mailbox"
+    ).matched
+
+
+def test_a_password_taken_from_an_onboarding_doc_is_no_talk_about_the_doc(by_phrases: Classifier) -> None:
+    assert by_phrases(
+        "the password we took from their onboarding doc is outdated, source verify 401 on every user"
+    ).matched
