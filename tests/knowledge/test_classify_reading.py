@@ -1588,6 +1588,12 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "over a remote session with a German QWERTZ layout",
             "wrong-credentials",
         ),
+        ("OD source 401 just on people who quit, current staff all fine", "onedrive-source-user"),
+        (
+            "verify 401 on 4 of 30 end-user lines on the destination. the other 26 sign in fine with the "
+            "same sheet; looks like the client mailed an outdated copy of the spreadsheet for those four",
+            "wrong-credentials",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -3131,6 +3137,10 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "also fyi room 401 is reserved Wednesday for the onboarding session",
         "admin role got pulled in the cleanup, verify creds 401 on every user since. also reminder: the "
         "401(k) sign-up is open for the new folks",
+        "dest verify 401 for every user since lunch, no clue yet why. also PR #188 is approved, merging it "
+        "now",
+        "source 401 Unauthorized on the Woodgrove mailbox project, just started looking. the other "
+        "customer's 503s were fixed by Microsoft overnight",
     ],
     ids=[
         "closing another ticket",
@@ -3163,6 +3173,8 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "news added of a numbered ticket",
         "a room booked in an added note",
         "a 401(k) reminder added",
+        "a numbered PR added",
+        "the other customer's fix",
     ],
 )
 def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(
@@ -3260,3 +3272,23 @@ def test_a_password_taken_from_an_onboarding_doc_is_no_talk_about_the_doc(by_phr
     assert by_phrases(
         "the password we took from their onboarding doc is outdated, source verify 401 on every user"
     ).matched
+
+
+def test_a_joke_ended_after_an_emoji_leaves_the_report_after_it(by_phrases: Classifier) -> None:
+    report = (
+        "knock knock\nwho's there\nnot MFA 😅\n\nok for real: Fabrikam destination, the error literally "
+        "ends in Basic Auth Disabled and nobody did the app registration. who can help after standup?"
+    )
+    assert by_phrases(report).causes[0].id == "modern-auth-not-configured"
+
+
+def test_basic_auth_said_off_in_polish_points_at_modern_auth(by_phrases: Classifier) -> None:
+    report = (
+        "Cześć, migracja skrzynek, źródło Exchange Online: 401 Unauthorized przy weryfikacji. W endpoincie "
+        "tylko login i hasło, tenant ma wyłączone basic auth. Logowanie do portalu działa."
+    )
+    assert by_phrases(report).causes[0].id == "modern-auth-not-configured"
+
+
+def test_a_korean_question_about_the_document_is_talk(by_phrases: Classifier) -> None:
+    assert not by_phrases("401 Unauthorized 문서에는 Exchange 2013 얘기도 나오나요? 그냥 궁금해서요.").matched
