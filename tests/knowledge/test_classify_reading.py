@@ -3141,6 +3141,13 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "now",
         "source 401 Unauthorized on the Woodgrove mailbox project, just started looking. the other "
         "customer's 503s were fixed by Microsoft overnight",
+        "source verify creds 401 on every mailbox, the app registration was never done for that tenant. "
+        "unrelated but the Northwind ticket finally got closed",
+        "dest admin 401 on verify; in a private window the sign-in wants the Authenticator code. random: "
+        "lift on 2 is fixed",
+        "synced users on the destination 401 and their Mail tab says the mailbox was never migrated. Side: "
+        "the VPN ticket is closed.",
+        "another 401, destination this time, not looked into it yet. (the source one from friday is fixed)",
     ],
     ids=[
         "closing another ticket",
@@ -3175,6 +3182,10 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "a 401(k) reminder added",
         "a numbered PR added",
         "the other customer's fix",
+        "unrelated but",
+        "a random aside",
+        "a side note headed 'Side:'",
+        "another side's issue from a weekday",
     ],
 )
 def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(
@@ -3292,3 +3303,8 @@ def test_basic_auth_said_off_in_polish_points_at_modern_auth(by_phrases: Classif
 
 def test_a_korean_question_about_the_document_is_talk(by_phrases: Classifier) -> None:
     assert not by_phrases("401 Unauthorized 문서에는 Exchange 2013 얘기도 나오나요? 그냥 궁금해서요.").matched
+
+
+def test_a_side_or_a_field_headed_side_is_no_side_note() -> None:
+    assert classify("Side: destination. Error: 401 Unauthorized on verify for every user").matched
+    assert classify("source side: 401 on all users since the password reset").matched
