@@ -445,7 +445,8 @@ _PASTE_START = 3  # an unmistakable wording starting this near the top is the pa
 # a paste cut short may open mid-word ("fied do not have"); one opening on a quotation mark quotes it
 _CUT_WORD = re.compile(r"[^\w\"'“«「]{0,3}(?:\w{1,20}\s+)?")
 _WORD = re.compile(r"\w+")
-_STATUS_WORDS = re.compile(r"(?:https?|error|status|code)\Z")  # "HTTP 401", "Error 401", "status code 401"
+# "HTTP 401", "Error 401", "status code 401", "Source: 401 Unauthorized"
+_STATUS_WORDS = re.compile(r"(?:https?|error|status|code|source|destination|src|dst|dest|target)\Z")
 _DISMISS_REACH = 30  # how far after a clue a phrase taking it back ("both are off") may start
 
 

@@ -3308,3 +3308,15 @@ def test_a_korean_question_about_the_document_is_talk(by_phrases: Classifier) ->
 def test_a_side_or_a_field_headed_side_is_no_side_note() -> None:
     assert classify("Side: destination. Error: 401 Unauthorized on verify for every user").matched
     assert classify("source side: 401 on all users since the password reset").matched
+
+
+def test_a_paste_opening_with_the_side_and_the_error_is_a_paste_whatever_follows() -> None:
+    paste = (
+        "```\nDestination: 401 Unauthorized\nAADSTS50055: The password is expired.\n```\n"
+        "also unrelated but the wiki PR for the bot is up for review"
+    )
+    assert classify(paste).matched
+
+
+def test_a_korean_training_quiz_is_talk(by_phrases: Classifier) -> None:
+    assert not by_phrases("팀 교육용 퀴즈: MigrationWiz 401 Unauthorized 원인 중 가장 흔한 것은?").matched
