@@ -467,7 +467,8 @@ def _opens_with_the_error(article: Article, text: Text) -> bool:
 
 
 def _a_status_line(article: Article, text: Text, end: int) -> bool:
-    """Whether every word before `end` names the error or its status ("HTTP 401 Unauthorized -")."""
+    """Whether every word before `end` names the error, its status or the failing side ("HTTP 401
+    Unauthorized -", "Source: 401 Unauthorized")."""
     names = article.gate.names_the_error
     return names is not None and all(
         names.match(word) or _STATUS_WORDS.match(word) for word in _WORD.findall(text.lower, 0, end)
