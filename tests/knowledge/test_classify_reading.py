@@ -1594,6 +1594,21 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "same sheet; looks like the client mailed an outdated copy of the spreadsheet for those four",
             "wrong-credentials",
         ),
+        (
+            "HR got a notice on Monday that the svc account's password would expire soon; nobody did "
+            "anything and since Wednesday source verify is 401",
+            "password-change-required",
+        ),
+        (
+            "per-user MFA was enabled for all faculty on Monday; since then faculty mailboxes 401 on the "
+            "destination while the ones without MFA are fine",
+            "mfa-required",
+        ),
+        (
+            "source 401 on verify. Ruled out: password (works in OWA), impersonation (assigned). Not ruled "
+            "out: the new CA policy that requires MFA outside the office network",
+            "mfa-required",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -2968,10 +2983,11 @@ def test_the_old_onedrives_are_the_source() -> None:
     [
         "MigrationWiz project में unauthorized error आ रहा है, अब क्या करें?",
         "Full pass prošel, ale delta pass teď padá na 401 na zdroji, co s tím?",
+        "projekt Contoso leci na 401 od godziny, wszystkie itemy",
     ],
-    ids=["hindi error coming up", "czech falling on 401"],
+    ids=["hindi error coming up", "czech falling on 401", "polish falling on 401"],
 )
-def test_an_error_said_to_be_coming_up_now_in_hindi_or_czech_is_answered(ongoing: str) -> None:
+def test_an_error_said_to_be_coming_up_now_in_hindi_czech_or_polish_is_answered(ongoing: str) -> None:
     assert classify(ongoing).matched
 
 
@@ -3148,6 +3164,8 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "synced users on the destination 401 and their Mail tab says the mailbox was never migrated. Side: "
         "the VPN ticket is closed.",
         "another 401, destination this time, not looked into it yet. (the source one from friday is fixed)",
+        "destination verify 401 on all users. ps the NDR loop they had is sorted now",
+        "source endpoint 401 for every user. the rest of their issues (MX, DNS) got fixed yesterday",
     ],
     ids=[
         "closing another ticket",
@@ -3186,6 +3204,8 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "a random aside",
         "a side note headed 'Side:'",
         "another side's issue from a weekday",
+        "a 'ps' without a colon",
+        "the rest of their issues fixed",
     ],
 )
 def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(
@@ -3320,3 +3340,37 @@ def test_a_paste_opening_with_the_side_and_the_error_is_a_paste_whatever_follows
 
 def test_a_korean_training_quiz_is_talk(by_phrases: Classifier) -> None:
     assert not by_phrases("팀 교육용 퀴즈: MigrationWiz 401 Unauthorized 원인 중 가장 흔한 것은?").matched
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        "o admin do destino dá 401; no portal aparece 'Atualizar senha' e pede a senha atual e a nova senha",
+        "el admin de origen da 401 y al entrar pide la contraseña actual y luego una nueva contraseña",
+    ],
+    ids=["portuguese", "spanish"],
+)
+def test_a_form_asking_the_current_and_a_new_password_in_other_languages_points_at_a_forced_change(
+    by_phrases: Classifier, paste: str
+) -> None:
+    assert by_phrases(paste).causes[0].id == "password-change-required"
+
+
+def test_a_joke_the_message_then_says_was_none_is_a_report() -> None:
+    report = (
+        "knock knock. who's there? a 401 on the source verify, since the admin got MFA this week. ok not "
+        "actually a joke, can someone look"
+    )
+    assert classify(report).matched
+
+
+def test_a_line_said_to_401_on_a_side_is_a_failing_line_not_a_line_number(by_phrases: Classifier) -> None:
+    assert by_phrases("every staff line 401 on the destination since the reset").matched
+
+
+def test_asking_whether_the_article_and_its_screenshot_are_current_is_not_answered() -> None:
+    question = (
+        "Is the 401 Unauthorized KB article still accurate? The MFA part is fine but the screenshot still "
+        "shows the old portal."
+    )
+    assert not classify(question).matched
