@@ -1609,6 +1609,27 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "out: the new CA policy that requires MFA outside the office network",
             "mfa-required",
         ),
+        (
+            "is there a known 401 where the one odd thing at sign-in is a 'pick an account' prompt? no mfa, "
+            "no pw change prompt, creds tested by hand",
+            "account-picker",
+        ),
+        (
+            "dest 401; sign-in asks to set up the Authenticator, and the tenant has a CA policy that "
+            "requires MFA for all admins since March",
+            "mfa-required",
+        ),
+        (
+            "only one end user fails verify with 401 on the source: she set up the Authenticator app herself "
+            "after a phishing drill; the other 40 are fine",
+            "mfa-required",
+        ),
+        (
+            "dst verify 401. the admin pw was reset with 'require this user to change pw when they first "
+            "sign in' ticked, nobody changed it",
+            "password-change-required",
+        ),
+        ("目标端 verify 401，客户的条件访问要求所有管理员多重身份验证", "mfa-required"),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -3166,6 +3187,9 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "another 401, destination this time, not looked into it yet. (the source one from friday is fixed)",
         "destination verify 401 on all users. ps the NDR loop they had is sorted now",
         "source endpoint 401 for every user. the rest of their issues (MX, DNS) got fixed yesterday",
+        "source verify 401 on every user since lunch (also the archive export's 503 last night was their "
+        "proxy, sorted)",
+        "dest endpoint 401 on verify for all users. separate: the Proseware ticket is fixed now",
     ],
     ids=[
         "closing another ticket",
@@ -3206,6 +3230,8 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "another side's issue from a weekday",
         "a 'ps' without a colon",
         "the rest of their issues fixed",
+        "news added in brackets",
+        "a 'separate:' note",
     ],
 )
 def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(
@@ -3374,3 +3400,37 @@ def test_asking_whether_the_article_and_its_screenshot_are_current_is_not_answer
         "shows the old portal."
     )
     assert not classify(question).matched
+
+
+def test_a_joke_said_to_be_a_real_ticket_is_a_report() -> None:
+    report = (
+        "knock knock. who's there? 401. on the dest, since the admin got MFA enforced yesterday (real "
+        "ticket, Contoso, #4411)"
+    )
+    assert classify(report).matched
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "Mamy 401 na projekcie Tailspin od rana. Co robić?",
+        "```\nINFO Starting pass Delta for 12 items\nERROR 401 Unauthorized\nINFO Pass aborted\n```",
+    ],
+    ids=["polish project", "a log's pass"],
+)
+def test_a_polish_project_or_a_log_s_pass_places_the_failure(by_phrases: Classifier, report: str) -> None:
+    assert by_phrases(report).matched
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Source OneDrive: `404 Not Found` on the personal site, koi batao ye 401 se alag kaise handle hota "
+        "hai?",
+        "2 mailboxes failing with 'The message exceeds the maximum allowed size' on the destination, can "
+        "someone raise the limit?",
+    ],
+    ids=["hindi: unlike a 401", "a message over the size limit"],
+)
+def test_another_error_is_not_answered(message: str) -> None:
+    assert not classify(message).matched
