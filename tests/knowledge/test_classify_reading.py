@@ -1630,6 +1630,25 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "password-change-required",
         ),
         ("目标端 verify 401，客户的条件访问要求所有管理员多重身份验证", "mfa-required"),
+        (
+            "Ziel wirft 401. Beim Login mit dem Admin kommt 'Wir rufen Sie an' und man muss den Anruf "
+            "annehmen, sonst geht nichts.",
+            "mfa-required",
+        ),
+        (
+            "목적지 401. 관리자 첫 로그인 때 MFA 등록에서 '나중에'를 눌렀고, "
+            "14일이 지나고 나서 검증이 실패합니다.",
+            "security-defaults",
+        ),
+        (
+            "移行先で401。先月の監査で移行用アカウントからグローバル管理者が外されたとのこと。パスワードは同じです。",
+            "insufficient-permissions",
+        ),
+        (
+            "dest 401. the password works when I sign in to the portal myself; the endpoint got its value "
+            "from the kickoff sheet, which has an older password",
+            "wrong-credentials",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -3190,6 +3209,10 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "source verify 401 on every user since lunch (also the archive export's 503 last night was their "
         "proxy, sorted)",
         "dest endpoint 401 on verify for all users. separate: the Proseware ticket is fixed now",
+        "source verify 401 for all users. (Fabrikam's 403 on the public folders last week was fixed by "
+        "re-granting the role)",
+        "dest 401 on every user since 9am. the 'mailbox not found' I mentioned earlier was a CSV typo, "
+        "sorted",
     ],
     ids=[
         "closing another ticket",
@@ -3232,6 +3255,8 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "the rest of their issues fixed",
         "news added in brackets",
         "a 'separate:' note",
+        "another error's fix",
+        "an issue mentioned earlier",
     ],
 )
 def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(
@@ -3434,3 +3459,11 @@ def test_a_polish_project_or_a_log_s_pass_places_the_failure(by_phrases: Classif
 )
 def test_another_error_is_not_answered(message: str) -> None:
     assert not classify(message).matched
+
+
+def test_a_skip_button_that_no_longer_shows_is_no_fix() -> None:
+    report = (
+        "El delta falla con 401 en destino desde hoy. Al entrar con el admin pide 'Se necesita más "
+        "información' y ya no aparece el botón de omitir."
+    )
+    assert classify(report).matched
