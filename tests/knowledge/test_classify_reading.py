@@ -1649,6 +1649,15 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "from the kickoff sheet, which has an older password",
             "wrong-credentials",
         ),
+        (
+            "criei o usuário admin do destino há pouco e coloquei no endpoint, verify deu 401",
+            "new-account-provisioning",
+        ),
+        (
+            "the customer set up Microsoft Authenticator on the admin account we use for the source; "
+            "verify = 401, manual login shows number matching",
+            "mfa-required",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -3213,6 +3222,9 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "re-granting the role)",
         "dest 401 on every user since 9am. the 'mailbox not found' I mentioned earlier was a CSV typo, "
         "sorted",
+        "dest 401 on every user. the j.doe 'mailbox not found' from last week was fixed already",
+        "source admin sign-in says 'Your password has expired'; that's our 401. btw does anyone know where "
+        "the new training slides are?",
     ],
     ids=[
         "closing another ticket",
@@ -3257,6 +3269,8 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "a 'separate:' note",
         "another error's fix",
         "an issue mentioned earlier",
+        "a named issue from last week",
+        "a 'btw' question",
     ],
 )
 def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(
@@ -3467,3 +3481,38 @@ def test_a_skip_button_that_no_longer_shows_is_no_fix() -> None:
         "información' y ya no aparece el botón de omitir."
     )
     assert classify(report).matched
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "dest verify 401 on every user, haven't fixed it yet, waiting on the customer to confirm the UPN",
+        "checked the runbook for this tenant and the pre-provisioning step got skipped; dest OneDrive lines "
+        "all 401",
+        "the old 2013 box runs hot: 401s only show up while the pass is running, verify succeeds when it's "
+        "idle",
+    ],
+    ids=["a fix not made yet", "a runbook checked", "a verify passing only when idle"],
+)
+def test_a_fix_not_made_or_only_sometimes_leaves_the_failure_live(report: str) -> None:
+    assert classify(report).matched
+
+
+def test_a_case_heading_a_failure_on_a_side_is_no_case_number(by_phrases: Classifier) -> None:
+    assert by_phrases("Case: 401 source for all users since the cutover").matched
+
+
+def test_a_recap_with_nothing_else_pending_is_not_answered() -> None:
+    recap = (
+        "follow-up on Monday's 401s: after the 24h wait the new users verified fine and the pass completed. "
+        "nothing else pending"
+    )
+    assert not classify(recap).matched
+
+
+def test_end_user_credentials_said_not_to_be_admin_ones_name_no_missing_role(by_phrases: Classifier) -> None:
+    report = (
+        "end-user creds (not admin) for 5 users fail verify with 401 on dest; their CSV passwords are "
+        "shifted one row"
+    )
+    assert by_phrases(report).causes[0].id == "wrong-credentials"
