@@ -1658,6 +1658,19 @@ def test_a_verification_that_stays_401_goes_on_and_vietnamese_credentials_are_co
             "verify = 401, manual login shows number matching",
             "mfa-required",
         ),
+        (
+            "Logowanie na źródle kończy się ekranem 'Zweryfikuj swoją tożsamość'. MigrationWiz daje 401.",
+            "mfa-required",
+        ),
+        (
+            "401 on end-user creds for the cfo mailbox only; she has mfa on, the rest no mfa & fine",
+            "mfa-required",
+        ),
+        (
+            "dst verify 401 again; the admin had no mfa last month, now sign-in shows 'Approve sign in "
+            "request'",
+            "mfa-required",
+        ),
     ],
 )
 def test_a_clue_ranks_its_cause_first(paste: str, cause: str) -> None:
@@ -3225,6 +3238,15 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "dest 401 on every user. the j.doe 'mailbox not found' from last week was fixed already",
         "source admin sign-in says 'Your password has expired'; that's our 401. btw does anyone know where "
         "the new training slides are?",
+        "source verify 401 on all users since this morning. the 401 they had in March was an old password, "
+        "long fixed.",
+        "dest 401 on every user. the MFA thing we had on this tenant in April was another admin, fixed",
+        "source verify 401 for all lines. the DNS thing from yesterday was sorted by Priya",
+        "dest says 'password expired' on sign-in, that's our 401. The throttling thing earlier was a typo, "
+        "already sorted.",
+        "dest onedrive 401s on 30 users. earlier 403 on the source was share perms, fixed.",
+        "source side 401 on 6 OneDrive users since the licence cleanup. joke of the day: the licence cleanup "
+        "also took the coffee budget",
     ],
     ids=[
         "closing another ticket",
@@ -3271,6 +3293,12 @@ def test_the_same_story_today_says_an_old_tale_is_happening_again() -> None:
         "an issue mentioned earlier",
         "a named issue from last week",
         "a 'btw' question",
+        "the 401 they had in a month named",
+        "a thing we had in a month named",
+        "a thing from yesterday",
+        "a thing earlier",
+        "an earlier 403",
+        "a joke of the day after a report",
     ],
 )
 def test_a_fix_closing_or_joke_about_another_matter_leaves_the_failure_live(
@@ -3516,3 +3544,15 @@ def test_end_user_credentials_said_not_to_be_admin_ones_name_no_missing_role(by_
         "shifted one row"
     )
     assert by_phrases(report).causes[0].id == "wrong-credentials"
+
+
+def test_a_directory_sync_running_for_months_is_no_fix() -> None:
+    report = (
+        "dest 401 only on the synced users; cloud-only ones verify fine. OWA says it can't find a mailbox "
+        "for them. sync has been running since March"
+    )
+    assert classify(report).matched
+
+
+def test_an_overnight_delta_places_the_failure(by_phrases: Classifier) -> None:
+    assert by_phrases("overnight delta for Contoso had 401 Unauthorized on 9 items").matched
