@@ -3449,66 +3449,55 @@ def test_a_form_asking_the_current_and_a_new_password_in_other_languages_points_
     assert by_phrases(paste).causes[0].id == "password-change-required"
 
 
-def test_a_joke_the_message_then_says_was_none_is_a_report() -> None:
-    report = (
+@pytest.mark.parametrize(
+    "report",
+    [
         "knock knock. who's there? a 401 on the source verify, since the admin got MFA this week. ok not "
-        "actually a joke, can someone look"
-    )
-    assert classify(report).matched
-
-
-def test_a_line_said_to_401_on_a_side_is_a_failing_line_not_a_line_number(by_phrases: Classifier) -> None:
-    assert by_phrases("every staff line 401 on the destination since the reset").matched
-
-
-def test_asking_whether_the_article_and_its_screenshot_are_current_is_not_answered() -> None:
-    question = (
-        "Is the 401 Unauthorized KB article still accurate? The MFA part is fine but the screenshot still "
-        "shows the old portal."
-    )
-    assert not classify(question).matched
-
-
-def test_a_joke_said_to_be_a_real_ticket_is_a_report() -> None:
-    report = (
+        "actually a joke, can someone look",
         "knock knock. who's there? 401. on the dest, since the admin got MFA enforced yesterday (real "
-        "ticket, Contoso, #4411)"
-    )
+        "ticket, Contoso, #4411)",
+    ],
+    ids=["not actually a joke", "a real ticket"],
+)
+def test_a_joke_the_message_then_says_was_none_is_a_report(report: str) -> None:
     assert classify(report).matched
 
 
 @pytest.mark.parametrize(
     "report",
     [
+        "every staff line 401 on the destination since the reset",
+        "Case: 401 source for all users since the cutover",
         "Mamy 401 na projekcie Tailspin od rana. Co robić?",
         "```\nINFO Starting pass Delta for 12 items\nERROR 401 Unauthorized\nINFO Pass aborted\n```",
     ],
-    ids=["polish project", "a log's pass"],
+    ids=["a line on a side", "a case heading on a side", "polish project", "a log's pass"],
 )
-def test_a_polish_project_or_a_log_s_pass_places_the_failure(by_phrases: Classifier, report: str) -> None:
+def test_a_side_a_project_or_a_log_s_pass_places_the_failure(by_phrases: Classifier, report: str) -> None:
     assert by_phrases(report).matched
 
 
 @pytest.mark.parametrize(
     "message",
     [
+        "Is the 401 Unauthorized KB article still accurate? The MFA part is fine but the screenshot still "
+        "shows the old portal.",
+        "follow-up on Monday's 401s: after the 24h wait the new users verified fine and the pass completed. "
+        "nothing else pending",
         "Source OneDrive: `404 Not Found` on the personal site, koi batao ye 401 se alag kaise handle hota "
         "hai?",
         "2 mailboxes failing with 'The message exceeds the maximum allowed size' on the destination, can "
         "someone raise the limit?",
     ],
-    ids=["hindi: unlike a 401", "a message over the size limit"],
+    ids=[
+        "whether the article's screenshot is current",
+        "a recap with nothing else pending",
+        "hindi: unlike a 401",
+        "a message over the size limit",
+    ],
 )
-def test_another_error_is_not_answered(message: str) -> None:
+def test_talk_a_closed_recap_or_another_error_is_not_answered(message: str) -> None:
     assert not classify(message).matched
-
-
-def test_a_skip_button_that_no_longer_shows_is_no_fix() -> None:
-    report = (
-        "El delta falla con 401 en destino desde hoy. Al entrar con el admin pide 'Se necesita más "
-        "información' y ya no aparece el botón de omitir."
-    )
-    assert classify(report).matched
 
 
 @pytest.mark.parametrize(
@@ -3519,23 +3508,21 @@ def test_a_skip_button_that_no_longer_shows_is_no_fix() -> None:
         "all 401",
         "the old 2013 box runs hot: 401s only show up while the pass is running, verify succeeds when it's "
         "idle",
+        "El delta falla con 401 en destino desde hoy. Al entrar con el admin pide 'Se necesita más "
+        "información' y ya no aparece el botón de omitir.",
+        "dest 401 only on the synced users; cloud-only ones verify fine. OWA says it can't find a mailbox "
+        "for them. sync has been running since March",
     ],
-    ids=["a fix not made yet", "a runbook checked", "a verify passing only when idle"],
+    ids=[
+        "a fix not made yet",
+        "a runbook checked",
+        "a verify passing only when idle",
+        "a skip button no longer shown",
+        "a directory sync running for months",
+    ],
 )
 def test_a_fix_not_made_or_only_sometimes_leaves_the_failure_live(report: str) -> None:
     assert classify(report).matched
-
-
-def test_a_case_heading_a_failure_on_a_side_is_no_case_number(by_phrases: Classifier) -> None:
-    assert by_phrases("Case: 401 source for all users since the cutover").matched
-
-
-def test_a_recap_with_nothing_else_pending_is_not_answered() -> None:
-    recap = (
-        "follow-up on Monday's 401s: after the 24h wait the new users verified fine and the pass completed. "
-        "nothing else pending"
-    )
-    assert not classify(recap).matched
 
 
 def test_end_user_credentials_said_not_to_be_admin_ones_name_no_missing_role(by_phrases: Classifier) -> None:
@@ -3544,14 +3531,6 @@ def test_end_user_credentials_said_not_to_be_admin_ones_name_no_missing_role(by_
         "shifted one row"
     )
     assert by_phrases(report).causes[0].id == "wrong-credentials"
-
-
-def test_a_directory_sync_running_for_months_is_no_fix() -> None:
-    report = (
-        "dest 401 only on the synced users; cloud-only ones verify fine. OWA says it can't find a mailbox "
-        "for them. sync has been running since March"
-    )
-    assert classify(report).matched
 
 
 def test_an_overnight_delta_places_the_failure(by_phrases: Classifier) -> None:
